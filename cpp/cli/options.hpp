@@ -1,0 +1,25 @@
+// The native trainer's command line: Nielsen's hyperparameters plus where data and models live.
+// Parsing only; main.cpp runs the training.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+
+namespace bpl {
+
+struct Options {
+    Config config;
+    std::string data;   // folder with the four MNIST files; default $BPL_DATA, else data/mnist
+    std::string save, load;
+    bool json = false, help = false;
+    // Which network-shape options were given explicitly (they must agree with a --load'ed model).
+    bool sizes_given = false, activation_given = false, cost_given = false;
+};
+
+// Throws Error with a message naming the option, e.g. "--eta expects a number, got 'fast'".
+Options parse_options(const std::vector<std::string>& args);
+
+extern const char* const usage;
+
+}  // namespace bpl

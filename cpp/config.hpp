@@ -1,0 +1,49 @@
+// What defines a training run (Nielsen's hyperparameters plus the choices of the lecture notes)
+// and the checks that run at the edge, before anything is allocated. Not the trainer itself.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bpl {
+
+enum class Activation { sigmoid, tanh, relu };                 // hidden layers
+enum class Cost { quadratic, cross_entropy, log_likelihood };  // output: sigmoid, sigmoid, softmax
+enum class Init { gaussian, scaled };                          // N(0,1) as network.py, N(0,1/n_in)
+
+struct Config {
+    std::vector<int> sizes{784, 30, 10};
+    Activation activation = Activation::sigmoid;
+    Cost cost = Cost::quadratic;
+    Init init = Init::gaussian;
+    float eta = 3.0f;    // learning rate
+    int batch = 10;      // mini-batch size m
+    int epochs = 30;
+    float lambda = 0.0f; // L2 regularisation: weight decay (1 - eta*lambda/n) every step
+    uint32_t seed = 1;
+};
+
+// Parameters plus gradients plus a snapshot, plus activations of a mini-batch, in bytes.
+size_t memory_bytes(const std::vector<int>& sizes, int batch);
+
+// 1 GiB natively; the WebAssembly build lowers it (a browser tab has far less to spare).
+constexpr size_t default_memory_budget = size_t(1) << 30;
+
+// Throws Error with an actionable message if the config cannot run on n_train training
+// examples of n_inputs values with labels 0..n_classes-1.
+void validate(const Config& c, size_t n_train, int n_inputs, int n_classes,
+              size_t memory_budget = default_memory_budget);
+// Only the network's own shape and the hyperparameters (no data yet).
+void validate_hyperparameters(const Config& c, size_t memory_budget = default_memory_budget);
+
+const char* name(Activation a);
+const char* name(Cost c);
+const char* name(Init i);
+Activation parse_activation(const std::string& s);
+Cost parse_cost(const std::string& s);
+Init parse_init(const std::string& s);
+std::vector<int> parse_sizes(const std::string& s);   // "784,30,10"
+std::string format_sizes(const std::vector<int>& sizes);
+
+}  // namespace bpl

@@ -1,0 +1,187 @@
+// Nielsen's SGD loop (network.py's SGD and update_mini_batch, batched): shuffle, slice into
+// mini-batches, forward, backward, update; evaluation after each epoch; divergence caught and
+// undone. Timing covers training only.
+#include "trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <string>
+
+#include "errors.hpp"
+
+namespace bpl {
+
+namespace {
+
+// Evaluation runs in larger batches than training: same math, fewer small products.
+int buffer_batch(const Config& c) { return std::max(c.batch, 100); }
+
+int classes_of(const Config& c) { return c.sizes.back() == 1 ? 2 : c.sizes.back(); }
+
+int label_classes(const Samples& s) {
+    int top = 0;
+    for (size_t i = 0; i < s.count; ++i) top = std::max(top, int((*s.labels)[s.begin + i]));
+    return top + 1;
+}
+
+const Config& checked(const Config& c, const Split& d) {
+    if (!d.training.images || d.training.size() == 0) throw Error("no training data: the training set is empty");
+    validate(c, d.training.size(), d.training.images->pixels(), label_classes(d.training));
+    return c;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+Trainer::Trainer(const Config& config, const Split& data)
+    : config_(checked(config, data)), data_(data), rng_(config.seed),
+      net_(config.sizes, config.activation, config.cost, buffer_batch(config)),
+      x_(config.sizes[0], buffer_batch(config)), y_(config.sizes.back(), buffer_batch(config)),
+      order_(data.training.size()) {
+    net_.init(config.init, rng_);
+    std::iota(order_.begin(), order_.end(), 0u);
+    start_epoch();
+    last_good_.assign(net_.params(), net_.params() + net_.param_count());
+}
+
+Trainer::Trainer(const Config& config, const Split& data, const std::vector<float>& params)
+    : Trainer(config, data) {
+    if (params.size() != net_.param_count())
+        throw Error("saved parameters do not fit the network " + format_sizes(config.sizes) + ": " +
+                    std::to_string(params.size()) + " values for " + std::to_string(net_.param_count()) +
+                    " parameters");
+    std::copy(params.begin(), params.end(), net_.params());
+    last_good_ = params;
+}
+
+void Trainer::start_epoch() {
+    rng_.shuffle(order_.data(), order_.size());
+    next_ = 0;
+    epoch_cost_ = epoch_seconds_ = 0.0;
+    epoch_examples_ = 0;
+}
+
+size_t Trainer::batches_per_epoch() const {
+    return (order_.size() + config_.batch - 1) / config_.batch;
+}
+
+size_t Trainer::batch_in_epoch() const { return (next_ + config_.batch - 1) / config_.batch; }
+
+void Trainer::set_targets(const Samples& s, const uint32_t* items, int m) {
+    auto y = y_.leftCols(m);
+    y.setZero();
+    for (int k = 0; k < m; ++k) {
+        const int label = (*s.labels)[s.begin + items[k]];
+        if (y_.rows() == 1) y(0, k) = float(label);  // one sigmoid output for two classes
+        else y(label, k) = 1.0f;                       // one-hot
+    }
+}
+
+bool Trainer::correct(int s, int label) const {
+    const auto out = net_.output();
+    if (out.rows() == 1) return (out(0, s) > 0.5f) == (label == 1);
+    Eigen::Index best;
+    out.col(s).maxCoeff(&best);
+    return int(best) == label;
+}
+
+Progress Trainer::train_batches(int n) {
+    if (diverged_)
+        throw Diverged("training diverged earlier; reset the network (with a smaller eta) to train again");
+    const auto t0 = std::chrono::steady_clock::now();
+    std::copy(net_.params(), net_.params() + net_.param_count(), last_good_.begin());
+    const size_t first = next_;
+    const Samples& tr = data_.training;
+    Progress p;
+    double cost = 0.0;
+    while (p.batches < n && next_ < order_.size()) {
+        const int m = int(std::min<size_t>(config_.batch, order_.size() - next_));
+        x_.clear();
+        for (int k = 0; k < m; ++k) x_.add(*tr.images, tr.begin + order_[next_ + k]);
+        set_targets(tr, &order_[next_], m);
+        net_.forward(x_);
+        const double c = net_.cost_sum(y_.leftCols(m));
+        net_.backward(x_, y_.leftCols(m));
+        const bool finite = net_.update(config_.eta, config_.lambda, tr.size(), m);
+        if (!finite || !std::isfinite(c)) {
+            std::copy(last_good_.begin(), last_good_.end(), net_.params());
+            const size_t batch = next_ / config_.batch + 1;
+            next_ = first;
+            diverged_ = true;
+            char eta[32];
+            std::snprintf(eta, sizeof eta, "%g", double(config_.eta));
+            throw Diverged("training diverged in epoch " + std::to_string(epoch_) + ", mini-batch " +
+                           std::to_string(batch) + " of " + std::to_string(batches_per_epoch()) + ": " +
+                           (std::isfinite(c) ? "a weight became infinite or NaN" : "the cost became infinite or NaN") +
+                           ". eta = " + eta + " is too large for this network; lower it and start again. "
+                           "The last good weights are kept.");
+        }
+        cost += c;
+        next_ += m;
+        ++p.batches;
+        p.examples += m;
+    }
+    p.seconds = seconds_since(t0);
+    p.cost = p.examples ? cost / double(p.examples) : 0.0;
+    epoch_cost_ += cost;
+    epoch_examples_ += p.examples;
+    epoch_seconds_ += p.seconds;
+    return p;
+}
+
+Evaluation Trainer::evaluate(const Samples& s, bool with_confusion) {
+    Evaluation e;
+    e.total = s.size();
+    const int classes = classes_of(config_);
+    if (with_confusion) e.confusion.assign(size_t(classes) * classes, 0);
+    std::vector<uint32_t> items(net_.max_batch());
+    for (size_t first = 0; first < s.size(); first += net_.max_batch()) {
+        const int m = int(std::min<size_t>(net_.max_batch(), s.size() - first));
+        x_.clear();
+        for (int k = 0; k < m; ++k) {
+            items[k] = uint32_t(first + k);
+            x_.add(*s.images, s.begin + first + k);
+        }
+        set_targets(s, items.data(), m);
+        net_.forward(x_);
+        e.cost += net_.cost_sum(y_.leftCols(m));
+        const auto out = net_.output();
+        for (int k = 0; k < m; ++k) {
+            const int label = (*s.labels)[s.begin + first + k];
+            e.correct += correct(k, label);
+            if (with_confusion) {
+                Eigen::Index predicted = 0;
+                if (out.rows() == 1) predicted = out(0, k) > 0.5f;
+                else out.col(k).maxCoeff(&predicted);
+                e.confusion[size_t(label) * classes + size_t(predicted)] += 1;
+            }
+        }
+    }
+    if (e.total) e.cost /= double(e.total);
+    return e;
+}
+
+EpochResult Trainer::finish_epoch() {
+    EpochResult r;
+    r.epoch = epoch_;
+    r.train_cost = epoch_examples_ ? epoch_cost_ / double(epoch_examples_) : 0.0;
+    r.seconds = epoch_seconds_;
+    r.validation = evaluate(data_.validation);
+    r.test = evaluate(data_.test, true);
+    ++epoch_;
+    start_epoch();
+    return r;
+}
+
+EpochResult Trainer::train_epoch() {
+    while (!epoch_done()) train_batches(1000);
+    return finish_epoch();
+}
+
+}  // namespace bpl

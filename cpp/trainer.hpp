@@ -1,0 +1,85 @@
+// Nielsen's stochastic gradient descent over labelled images: shuffle every epoch with a seeded
+// RNG, mini-batches of m, evaluate on validation and test after each epoch. Training runs in
+// pieces of any number of mini-batches, so the page's worker can report between them.
+// Not the network's math (network.hpp) and not file reading.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "config.hpp"
+#include "images.hpp"
+#include "mnist.hpp"
+#include "network.hpp"
+#include "rng.hpp"
+
+namespace bpl {
+
+struct Evaluation {
+    size_t correct = 0, total = 0;
+    double cost = 0.0;               // mean data cost per sample (no L2 term)
+    std::vector<uint32_t> confusion; // classes x classes, row = true label, column = predicted
+    double accuracy() const { return total ? double(correct) / double(total) : 0.0; }
+};
+
+struct EpochResult {
+    int epoch = 0;                   // 0-based, as Nielsen prints it
+    Evaluation validation, test;     // test carries the confusion matrix
+    double train_cost = 0.0;         // mean cost of the epoch's mini-batches, as they trained
+    double seconds = 0.0;            // training time of the epoch, evaluation excluded
+};
+
+struct Progress {
+    int batches = 0;                 // mini-batches run by this call
+    size_t examples = 0;
+    double cost = 0.0;               // mean per-sample cost of those mini-batches
+    double seconds = 0.0;
+};
+
+class Trainer {
+public:
+    // Validates the config against the data (throws Error) and initialises the network.
+    Trainer(const Config& config, const Split& data);
+    // Starts from saved parameters instead (their sizes, activation and cost must be config's).
+    Trainer(const Config& config, const Split& data, const std::vector<float>& params);
+
+    // Runs up to n mini-batches of the current epoch (fewer at its end). Throws Diverged, with
+    // the weights of before this call restored, if the cost or a weight becomes NaN or Inf.
+    Progress train_batches(int n);
+    bool epoch_done() const { return next_ == order_.size(); }
+    // Evaluates validation and test and starts the next epoch (a fresh shuffle).
+    EpochResult finish_epoch();
+    // train_batches until the epoch is done, then finish_epoch.
+    EpochResult train_epoch();
+
+    Evaluation evaluate(const Samples& s, bool with_confusion = false);
+
+    const Config& config() const { return config_; }
+    int epoch() const { return epoch_; }                   // epochs completed
+    size_t batch_in_epoch() const;                         // mini-batches done in this epoch
+    size_t batches_per_epoch() const;
+    bool diverged() const { return diverged_; }
+    Network& network() { return net_; }
+    const Network& network() const { return net_; }
+    const Split& data() const { return data_; }
+
+private:
+    void start_epoch();
+    void set_targets(const Samples& s, const uint32_t* items, int m);
+    bool correct(int s, int label) const;
+
+    Config config_;
+    Split data_;
+    Rng rng_;
+    Network net_;
+    SparseBatch x_;
+    MatrixXf y_;                     // targets (classes, batch)
+    std::vector<uint32_t> order_;    // this epoch's shuffled training indices
+    size_t next_ = 0;                // position in order_
+    int epoch_ = 0;
+    double epoch_cost_ = 0.0, epoch_seconds_ = 0.0;
+    size_t epoch_examples_ = 0;
+    std::vector<float> last_good_;
+    bool diverged_ = false;
+};
+
+}  // namespace bpl

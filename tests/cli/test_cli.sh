@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The native trainer from a shell, as a user runs it: options, output formats, model files, and
+# every kind of bad input ending in a non-zero exit with a message on stderr (never a crash).
+# Usage: test_cli.sh PATH/TO/backprop   (MNIST in $BPL_DATA, fetched by ./build.sh setup)
+set -uo pipefail
+
+BIN="$1"
+DATA="${BPL_DATA:?set BPL_DATA to the MNIST folder (./build.sh setup fetches it)}"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [[ -n "${2:-}" ]] && sed 's/^/    /' <<<"$2"; }
+
+# expect_fail NAME EXIT_CODE STDERR_SUBSTRING -- ARGS...
+expect_fail() {
+  local name="$1" code="$2" text="$3"
+  shift 4
+  local err rc
+  err="$(timeout 120 "$BIN" "$@" 2>&1 >/dev/null)"
+  rc=$?
+  if [[ $rc -eq $code && "$err" == *"$text"* && $rc -lt 128 ]]; then ok "$name"; else not_ok "$name (exit $rc)" "$err"; fi
+}
+
+[[ -d "$DATA" ]] || { echo "not ok - MNIST folder $DATA is missing; run ./build.sh setup"; echo "0 passed, 1 failed"; exit 1; }
+
+# --help
+out="$("$BIN" --help)" && [[ "$out" == *"--sizes"* && "$out" == *"--json"* ]] && ok "--help lists the options" || not_ok "--help"
+
+# Usage errors: exit 2.
+expect_fail "unknown option" 2 "unknown option '--speed'" -- --speed 3
+expect_fail "missing value" 2 "--eta needs a value" -- --eta
+expect_fail "eta not a number" 2 "--eta expects a number, got 'fast'" -- --eta fast
+expect_fail "zero neurons" 2 "0 neurons" -- --sizes 784,0,10
+expect_fail "bad activation" 2 "sigmoid" -- --activation softsign
+expect_fail "seed out of range" 2 "--seed must be between" -- --seed -1
+expect_fail "epochs zero" 2 "--epochs must be between 1" -- --epochs 0
+
+# Bad hyperparameters and data: exit 1, before or after reading data.
+expect_fail "eta <= 0" 1 "eta" -- --eta 0 --data "$DATA"
+expect_fail "batch larger than the training set" 1 "larger than the 50000 training images" -- --batch 60000 --data "$DATA"
+expect_fail "input layer does not match the images" 1 "784" -- --sizes 100,10 --data "$DATA"
+expect_fail "missing data folder" 1 "--data" -- --data "$TMP/nowhere"
+mkdir -p "$TMP/truncated"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  if [[ -f "$DATA/$f" ]]; then cp "$DATA/$f" "$TMP/truncated/$f"; else gzip -dc "$DATA/$f.gz" > "$TMP/truncated/$f"; fi
+done
+truncate -s 7000000 "$TMP/truncated/t10k-images-idx3-ubyte"
+expect_fail "truncated image file" 1 "truncated" -- --data "$TMP/truncated"
+printf 'not an idx file' > "$TMP/truncated/t10k-images-idx3-ubyte"
+expect_fail "corrupt image file" 1 "t10k-images-idx3-ubyte" -- --data "$TMP/truncated"
+expect_fail "divergence is caught" 1 "diverged" -- --sizes 784,100,100,10 --activation relu \
+  --cost log-likelihood --eta 1000000 --epochs 1 --data "$DATA"
+
+# A real epoch with --json and --save.
+json="$("$BIN" --epochs 1 --json --save "$TMP/net.bplm" --data "$DATA" 2>"$TMP/err")"
+if [[ $? -eq 0 ]] && node -e '
+  const r = JSON.parse(process.argv[1]);
+  for (const k of ["epoch", "test_correct", "test_total", "validation_correct", "cost", "seconds"])
+    if (!(k in r)) throw new Error("missing " + k);
+  if (r.epoch !== 0 || r.test_total !== 10000 || r.test_correct < 9000 || !(r.seconds > 0)) throw new Error(JSON.stringify(r));
+' "$json"; then ok "one epoch, --json: fields present, >= 90% on test"; else not_ok "--json epoch" "$json $(cat "$TMP/err")"; fi
+
+# Nielsen's lines without --json, continuing from the saved model.
+out="$("$BIN" --epochs 1 --load "$TMP/net.bplm" --data "$DATA" 2>&1)"
+if [[ $? -eq 0 && "$out" =~ Epoch\ 0:\ (9[0-9]{3})\ /\ 10000 ]]; then ok "--load continues training: ${BASH_REMATCH[0]}"; else not_ok "--load" "$out"; fi
+
+expect_fail "--load with other --sizes" 1 "784,30,10" -- --load "$TMP/net.bplm" --sizes 784,100,10 --data "$DATA"
+head -c 1000 "$TMP/net.bplm" > "$TMP/short.bplm"
+expect_fail "--load of a truncated model" 1 "short.bplm" -- --load "$TMP/short.bplm" --data "$DATA"
+expect_fail "--load of a missing model" 1 "missing.bplm" -- --load "$TMP/missing.bplm" --data "$DATA"
+expect_fail "--save into a missing folder fails before training" 1 "cannot write --save" -- --epochs 1 --save "$TMP/nodir/x.bplm" --data "$DATA"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

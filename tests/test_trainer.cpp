@@ -1,0 +1,185 @@
+// Tests of cpp/trainer.*: the lecture's XOR network learns, the same seed gives bit-identical
+// weights, divergence is caught and undone, evaluation counts and the confusion matrix add up,
+// and a training step allocates nothing.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "errors.hpp"
+#include "malloc_counter.hpp"
+#include "trainer.hpp"
+
+using namespace bpl;
+
+namespace {
+
+// XOR as four 1x2 "images": pixel bytes 0 or 255, labels x1 xor x2.
+struct Xor {
+    Images images;
+    Labels labels{0, 1, 1, 0};
+    Xor() {
+        images.rows = 1;
+        images.cols = 2;
+        const uint8_t points[4][2] = {{0, 0}, {0, 255}, {255, 0}, {255, 255}};
+        for (auto& p : points) images.push(p);
+    }
+    Split split() const {
+        return Split{Samples{&images, &labels, 0, 4}, Samples{&images, &labels, 0, 0},
+                     Samples{&images, &labels, 0, 4}};
+    }
+};
+
+// n random sparse 6x6 images whose label is the brightest of 3 pixel groups: learnable.
+struct Toy {
+    Images images;
+    Labels labels;
+    explicit Toy(size_t n, uint64_t seed = 9) {
+        images.rows = images.cols = 6;
+        Rng rng(seed);
+        std::vector<uint8_t> px(36);
+        for (size_t i = 0; i < n; ++i) {
+            for (auto& p : px) p = rng.uniform() < 0.7 ? 0 : uint8_t(1 + rng.below(100));
+            const int label = int(rng.below(3));
+            for (int k = 0; k < 6; ++k) px[label * 12 + k] = 255;
+            images.push(px.data());
+            labels.push_back(uint8_t(label));
+        }
+    }
+    Split split() const {
+        const size_t n = images.size(), v = n / 6;
+        return Split{Samples{&images, &labels, 0, n - 2 * v}, Samples{&images, &labels, n - 2 * v, v},
+                     Samples{&images, &labels, n - v, v}};
+    }
+};
+
+Config toy_config() {
+    Config c;
+    c.sizes = {36, 8, 3};
+    c.eta = 1.0f;
+    c.batch = 10;
+    c.epochs = 3;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("a seeded XOR 2-3-1 network reaches 100%") {
+    Xor data;
+    Config c;
+    c.sizes = {2, 3, 1};
+    c.cost = Cost::cross_entropy;
+    c.eta = 2.0f;
+    c.batch = 4;
+    c.seed = 1;
+    Trainer t(c, data.split());
+    EpochResult r;
+    for (int e = 0; e < 2000; ++e) r = t.train_epoch();
+    CHECK(r.test.total == 4);
+    CHECK(r.test.correct == 4);
+    CHECK(r.test.cost < 0.1);
+}
+
+TEST_CASE("the same seed gives bit-identical weights; another seed does not") {
+    Toy data(600);
+    auto run = [&](uint32_t seed) {
+        Config c = toy_config();
+        c.seed = seed;
+        Trainer t(c, data.split());
+        t.train_epoch();
+        t.train_epoch();
+        return std::vector<float>(t.network().params(), t.network().params() + t.network().param_count());
+    };
+    const auto a = run(5), b = run(5), other = run(6);
+    REQUIRE(a.size() == b.size());
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    CHECK(std::memcmp(a.data(), other.data(), a.size() * sizeof(float)) != 0);
+}
+
+TEST_CASE("training in pieces equals training in one go") {
+    Toy data(600);
+    Trainer whole(toy_config(), data.split()), pieces(toy_config(), data.split());
+    whole.train_epoch();
+    while (!pieces.epoch_done()) pieces.train_batches(7);
+    pieces.finish_epoch();
+    CHECK(std::memcmp(whole.network().params(), pieces.network().params(),
+                      whole.network().param_count() * sizeof(float)) == 0);
+}
+
+TEST_CASE("training learns the toy task and the evaluation adds up") {
+    Toy data(1200);
+    Trainer t(toy_config(), data.split());
+    CHECK(t.batches_per_epoch() == 80);
+    const EpochResult first = t.train_epoch();
+    EpochResult r;
+    for (int e = 0; e < 4; ++e) r = t.train_epoch();
+    CHECK(r.epoch == 4);
+    CHECK(t.epoch() == 5);
+    CHECK(r.train_cost < first.train_cost);
+    CHECK(r.test.total == 200);
+    CHECK(r.validation.total == 200);
+    CHECK(r.test.accuracy() > 0.9);
+    REQUIRE(r.test.confusion.size() == 9);
+    size_t sum = 0, diagonal = 0;
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            sum += r.test.confusion[i * 3 + j];
+            if (i == j) diagonal += r.test.confusion[i * 3 + j];
+        }
+    CHECK(sum == r.test.total);
+    CHECK(diagonal == r.test.correct);
+    CHECK(r.seconds >= 0.0);
+}
+
+TEST_CASE("the last mini-batch of an epoch may be smaller") {
+    Toy data(90);  // 60 training images, m = 25: batches of 25, 25, 10
+    Config c = toy_config();
+    c.batch = 25;
+    Trainer t(c, data.split());
+    CHECK(t.batches_per_epoch() == 3);
+    const Progress p = t.train_batches(100);
+    CHECK(p.batches == 3);
+    CHECK(p.examples == 60);
+    CHECK(t.epoch_done());
+}
+
+TEST_CASE("divergence stops training with a clear error and keeps the last good weights") {
+    Toy data(600);
+    Config c = toy_config();
+    c.activation = Activation::relu;
+    c.cost = Cost::log_likelihood;
+    c.eta = 100.0f;
+    Trainer t(c, data.split());
+    t.train_batches(5);
+    // Weights near the float limit: the next sums overflow to Inf, as a runaway eta makes them.
+    float* w0 = t.network().params() + t.network().w_offset(0);
+    for (int i = 0; i < 36 * 8; ++i) w0[i] = 3e37f;
+    const std::vector<float> before(t.network().params(), t.network().params() + t.network().param_count());
+    CHECK_THROWS_WITH_AS(t.train_batches(1000), doctest::Contains("diverged in epoch 0, mini-batch 6"), Diverged);
+    CHECK(t.diverged());
+    CHECK(t.batch_in_epoch() == 5);
+    CHECK(std::memcmp(before.data(), t.network().params(), before.size() * sizeof(float)) == 0);
+    CHECK_THROWS_WITH_AS(t.train_batches(1), doctest::Contains("reset"), Diverged);
+}
+
+TEST_CASE("a config that does not fit the data is rejected before training") {
+    Toy data(600);
+    Config c = toy_config();
+    c.sizes = {784, 30, 10};
+    CHECK_THROWS_AS(Trainer(c, data.split()), Error);
+    c = toy_config();
+    c.batch = 100000;
+    CHECK_THROWS_AS(Trainer(c, data.split()), Error);
+    c = toy_config();
+    CHECK_THROWS_AS(Trainer(c, data.split(), std::vector<float>(5, 0.0f)), Error);
+}
+
+TEST_CASE("a training step allocates nothing") {
+    Toy data(600);
+    Trainer t(toy_config(), data.split());
+    t.train_batches(2);
+    const long before = malloc_calls.load();
+    t.train_batches(30);
+    CHECK(malloc_calls.load() == before);
+}
