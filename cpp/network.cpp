@@ -57,11 +57,18 @@ void activate(Activation f, const Z& z, A&& a) {
     }
 }
 
+// sigma'(z) = sigma(z) sigma(-z), exact in float32 even where sigma(z) rounds to 1 (z > 17):
+// a (1 - a) would be 0 there and a saturated neuron could never recover.
+template <class Z>
+auto sigmoid_prime(const Z& z) {
+    return (1.0f + (-z.array()).exp()).inverse() * (1.0f + z.array().exp()).inverse();
+}
+
 // delta *= f'(z), with f' written through a = f(z) where that is cheaper.
 template <class Z, class A, class D>
 void times_derivative(Activation f, const Z& z, const A& a, D&& delta) {
     switch (f) {
-    case Activation::sigmoid: delta.array() *= a.array() * (1.0f - a.array()); break;
+    case Activation::sigmoid: delta.array() *= sigmoid_prime(z); break;
     case Activation::tanh: delta.array() *= 1.0f - a.array().square(); break;
     case Activation::relu: delta.array() *= (z.array() > 0.0f).template cast<float>(); break;
     }
@@ -234,7 +241,7 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
     // BP1: the output error. Cross-entropy and log-likelihood cancel sigma'(z): delta = a - y.
     auto dL = delta_[L - 1].leftCols(m_);
     dL = a_[L - 1].leftCols(m_) - y;
-    if (cost_ == Cost::quadratic) dL.array() *= a_[L - 1].leftCols(m_).array() * (1.0f - a_[L - 1].leftCols(m_).array());
+    if (cost_ == Cost::quadratic) dL.array() *= sigmoid_prime(z_[L - 1].leftCols(m_));
 
     for (int l = L - 1; l >= 1; --l) {
         auto d = delta_[l].leftCols(m_);

@@ -68,6 +68,30 @@ TEST_CASE("backpropagation matches finite differences for every activation and c
     }
 }
 
+TEST_CASE("backpropagation matches finite differences for first layers wider than one kernel slice") {
+    for (int hidden : {8, 30, 64, 70, 100}) {  // the first-layer kernel works in slices of <= 64
+        CAPTURE(hidden);
+        Rng rng(13);
+        Network net({12, hidden, 4}, Activation::tanh, Cost::log_likelihood, 3);
+        net.init(Init::scaled, rng);
+        const SparseBatch x = random_batch(12, 3, rng);
+        const MatrixXf y = one_hot(4, 3, rng);
+        net.forward(x);
+        net.backward(x, y);
+        const std::vector<float> g(net.grads(), net.grads() + net.param_count());
+        for (size_t i = 0; i < net.b_offset(0); i += 7) {  // a sample of w[0]
+            const float p = net.params()[i];
+            net.params()[i] = p + 1e-2f;
+            const double up = cost_of(net, x, y);
+            net.params()[i] = p - 1e-2f;
+            const double down = cost_of(net, x, y);
+            net.params()[i] = p;
+            CAPTURE(i);
+            CHECK(g[i] == doctest::Approx((up - down) / 2e-2).epsilon(2e-2).scale(1.0));
+        }
+    }
+}
+
 TEST_CASE("gradients of inputs that are zero are exactly zero, even after a batch that lit them") {
     Rng rng(3);
     Network net({4, 3, 2}, Activation::sigmoid, Cost::quadratic, 2);
