@@ -1,0 +1,77 @@
+// Shared set-up for the browser end-to-end tests: the built site on a free port, one headless
+// Chromium for the whole file, a fresh context per test, and a watch on console and page errors.
+// Not a test itself; the tests are in page.test.mjs.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../web/serve.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SITE = path.resolve(ROOT, process.env.BPL_SITE || 'build/web');
+export const SCREENSHOTS = path.resolve(ROOT, 'build/screenshots');
+const CHROMIUM = process.env.BPL_CHROMIUM || '/usr/bin/chromium';
+
+// A projector-sized laptop screen.
+export const VIEWPORT = { width: 1366, height: 768 };
+
+export async function startSite() {
+  if (!fs.existsSync(path.join(SITE, 'index.html'))) {
+    throw new Error(`${SITE}/index.html is missing: run ./build.sh build first (or set BPL_SITE)`);
+  }
+  return startServer({ root: SITE, port: 0 });
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+// A fresh context and page; every console error or uncaught exception, in the page or in its
+// worker, is collected in `errors`, which checkNoErrors() asserts empty.
+export async function openPage(browser, setup = async () => {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await setup(context);
+  const page = await context.newPage();
+  const errors = [];
+  const onConsole = where => msg => {
+    if (msg.type() === 'error') errors.push(`${where} console error: ${msg.text()}`);
+  };
+  page.on('console', onConsole('page'));
+  page.on('pageerror', e => errors.push(`page error: ${e.message}`));
+  page.on('worker', w => w.on('console', onConsole('worker')));
+  page.on('crash', () => errors.push('page crashed'));
+  return { context, page, errors };
+}
+
+export function checkNoErrors(errors) {
+  assert.deepEqual(errors, [], `console or page errors:\n${errors.join('\n')}`);
+}
+
+export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+// Resolves when the element's data-value is a number >= atLeast; fails after timeout ms.
+export async function waitForValue(page, id, atLeast, timeout) {
+  await page.waitForFunction(([id, atLeast]) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    const v = el && el.dataset.value !== undefined ? Number(el.dataset.value) : NaN;
+    return v >= atLeast;
+  }, [id, atLeast], { timeout, polling: 100 });
+}
+
+export async function numberValue(page, id) {
+  const v = await byTestId(page, id).getAttribute('data-value');
+  return v === null ? NaN : Number(v);
+}
+
+export async function screenshot(page, name, { fullPage = true } = {}) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}

@@ -1,0 +1,256 @@
+// The page: owns the DOM, keeps the latest data from the worker and redraws on
+// requestAnimationFrame (never per message, never by polling). It trains nothing itself: the
+// worker (worker.js) owns the WASM module and every message is one of protocol.js.
+import { ToWorker, FromWorker, MNIST_FILES } from './protocol.js';
+import { parseHash, formatHash, matchPreset, sameConfig } from './config.js';
+import { AccuracyChart, CostChart } from './views/charts.js';
+import { ConfusionMatrix } from './views/confusion.js';
+import { SettingsForm, PresetList } from './views/controls.js';
+import { DownloadBars, fileKey } from './views/downloads.js';
+import { DrawPad } from './views/draw.js';
+import { OutputBars } from './views/outputs.js';
+import { renderStatus, bestEpoch } from './views/status.js';
+import { drawTiles, LayerHeatmaps } from './views/weights.js';
+
+const $ = id => document.getElementById(id);
+const PREDICT_EVERY_MS = 250;   // live re-prediction while training, at most this often
+
+const fromHash = parseHash(location.hash);
+const state = {
+  config: fromHash.config, dataUrl: fromHash.dataUrl, autostart: fromHash.autostart,
+  workerReady: false, data: null, files: new Map(), error: null,
+  run: null,            // { config, layout, batchesPerEpoch } of the network the worker holds
+  configuring: false,   // a CONFIGURE is on its way: ignore the old network's late messages
+  autostarted: false, running: false, done: false, diverged: null,
+  startWhenReady: false,   // Start pressed while the data was still arriving
+  params: null, epochs: [], costX: [], cost: [], progress: null, outputs: null,
+  predicting: false, predictAgain: false, lastPredict: 0,
+};
+
+const worker = new Worker('worker.js');
+const send = (type, payload = {}, transfer = []) => worker.postMessage({ type, ...payload }, transfer);
+
+// --- views -------------------------------------------------------------------------------------
+const dirty = new Set();
+let frame = 0;
+function invalidate(...parts) {
+  for (const p of parts) dirty.add(p);
+  if (!frame) frame = requestAnimationFrame(render);
+}
+
+const accuracyChart = new AccuracyChart($('accuracy-chart'));
+const costChart = new CostChart($('cost-chart'));
+const confusion = new ConfusionMatrix($('confusion'));
+const downloads = new DownloadBars($('downloads'));
+const heatmaps = new LayerHeatmaps($('heatmaps'));
+const outputs = new OutputBars($('outputs'), $('prediction'));
+const settings = new SettingsForm($('settings'), config => applyConfig(config));
+const presets = new PresetList($('presets'), preset => {
+  settings.fill(preset.config);
+  applyConfig(preset.config);
+});
+const pad = new DrawPad($('draw'), $('processed'), pixels => {
+  if (!pixels) {
+    state.outputs = null;
+    invalidate('outputs');
+  }
+  requestPrediction();
+});
+
+// --- talking to the worker ---------------------------------------------------------------------
+function load() {
+  state.error = null;
+  state.files = new Map(MNIST_FILES.map(name => [name, { received: 0, total: 0 }]));
+  downloads.reset();
+  send(ToWorker.LOAD, { dataUrl: new URL(state.dataUrl, location.href).href });
+  invalidate('status', 'downloads');
+}
+
+function configure() {
+  if (!state.data) return;
+  if (state.running) send(ToWorker.PAUSE);
+  if (state.error && !state.error.retry) state.error = null;   // a new config may well fix it
+  state.run = null;          // the worker drops its network first, whatever follows
+  state.configuring = true;
+  send(ToWorker.CONFIGURE, { config: state.config });
+  invalidate('status');
+}
+
+function requestPrediction() {
+  if (!pad.pixels || !state.run || state.configuring) return;
+  if (state.predicting) {
+    state.predictAgain = true;
+    return;
+  }
+  state.predicting = true;
+  state.lastPredict = performance.now();
+  const pixels = pad.pixels.slice();
+  send(ToWorker.PREDICT, { pixels }, [pixels.buffer]);
+}
+
+// A config from the form, a preset or the hash: into the URL, and a fresh network from it.
+function applyConfig(config) {
+  state.config = config;
+  history.replaceState(null, '', formatHash(config, state.dataUrl, state.autostart));
+  configure();
+  invalidate('status', 'presets');
+}
+
+function applyHash() {
+  const parsed = parseHash(location.hash);
+  const message = $('config-message');
+  message.hidden = parsed.problems.length === 0;
+  message.textContent = parsed.problems.length
+    ? `Some settings in the link were not valid, so their defaults are used: ${parsed.problems.join('; ')}.`
+    : '';
+  state.autostart = parsed.autostart;
+  settings.fill(parsed.config);
+  const reload = parsed.dataUrl !== state.dataUrl;
+  state.dataUrl = parsed.dataUrl;
+  if (reload && state.workerReady) {
+    state.data = null;
+    load();
+  }
+  if (!sameConfig(parsed.config, state.config) || !state.run) {
+    state.config = parsed.config;
+    configure();
+  }
+  invalidate('status', 'presets');
+}
+
+const handlers = {
+  [FromWorker.READY]() {
+    state.workerReady = true;
+    load();
+  },
+  [FromWorker.DOWNLOAD]({ file, received, total }) {
+    state.files.set(fileKey(file), { received, total });
+    invalidate('downloads', 'status');
+  },
+  [FromWorker.DATA_READY]({ train, test }) {
+    state.data = { train, test };
+    configure();
+  },
+  [FromWorker.DATA_ERROR]({ file, message }) {
+    const key = fileKey(file || '');
+    if (state.files.has(key)) state.files.get(key).failed = true;
+    const named = !file || message.includes(key);
+    state.error = { message: named ? message : `${key}.gz: ${message}`, retry: true };
+    invalidate('downloads', 'status');
+  },
+  [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch }) {
+    state.configuring = false;
+    state.run = { config, layout, batchesPerEpoch };
+    Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null,
+      diverged: null, done: false });
+    heatmaps.setLayout(layout);
+    confusion.clear();
+    invalidate('status', 'charts', 'weights', 'presets');
+    requestPrediction();
+    if ((state.autostart && !state.autostarted) || state.startWhenReady) {
+      state.autostarted = true;
+      state.startWhenReady = false;
+      send(ToWorker.START);
+    }
+  },
+  [FromWorker.PROGRESS](p) {
+    if (state.configuring) return;
+    state.progress = p;
+    state.costX.push(p.epoch + p.batch / p.batchesPerEpoch);
+    state.cost.push(p.cost);
+    if (p.params) {
+      state.params = p.params;
+      dirty.add('weights');
+    }
+    if (performance.now() - state.lastPredict > PREDICT_EVERY_MS) requestPrediction();
+    invalidate('status', 'charts');
+  },
+  [FromWorker.EPOCH](e) {
+    if (state.configuring) return;
+    state.epochs.push(e);
+    invalidate('status', 'charts', 'confusion', 'presets');
+    requestPrediction();
+  },
+  [FromWorker.STATE]({ running, done }) {
+    Object.assign(state, { running, done });
+    invalidate('status', 'presets');
+  },
+  [FromWorker.DIVERGED]({ message }) {
+    if (state.configuring) return;
+    state.diverged = message;
+    invalidate('status');
+  },
+  [FromWorker.PREDICTION]({ outputs: values }) {
+    state.predicting = false;
+    state.outputs = pad.pixels ? values : null;
+    invalidate('outputs');
+    if (state.predictAgain) {
+      state.predictAgain = false;
+      requestPrediction();
+    }
+  },
+  [FromWorker.ERROR]({ message }) {
+    state.configuring = false;
+    state.predicting = false;
+    state.error = { message, retry: false };
+    invalidate('status');
+  },
+};
+
+worker.addEventListener('message', e => {
+  const handler = handlers[e.data && e.data.type];
+  if (handler) handler(e.data);
+});
+worker.addEventListener('error', e => {
+  state.error = { message: `The training worker failed to start (${e.message || 'worker.js'}). ` +
+    'Reload the page; if it persists, the site is incomplete.', retry: false };
+  invalidate('status');
+});
+
+// --- buttons -----------------------------------------------------------------------------------
+$('start').addEventListener('click', () => {
+  if (state.run && !state.configuring) send(ToWorker.START);
+  else state.startWhenReady = true;   // a lecturer need not wait for the download
+  invalidate('status');
+});
+$('pause').addEventListener('click', () => send(ToWorker.PAUSE));
+$('step').addEventListener('click', () => send(ToWorker.STEP));
+$('reset').addEventListener('click', () => configure());
+$('retry').addEventListener('click', () => load());
+$('clear').addEventListener('click', () => pad.clear());
+window.addEventListener('hashchange', applyHash);
+
+// --- drawing a frame from the latest data ------------------------------------------------------
+function render() {
+  frame = 0;
+  if (dirty.has('status')) {
+    renderStatus(state);
+    settings.setDisabled(state.running);
+  }
+  if (dirty.has('downloads')) downloads.draw(state.files);
+  if (dirty.has('charts')) {
+    const e = state.epochs, preset = state.run && matchPreset(state.run.config);
+    accuracyChart.setData(e.map((_, i) => i + 1), e.map(x => x.testCorrect / x.testTotal),
+      e.map(x => (x.validationTotal ? x.validationCorrect / x.validationTotal : null)),
+      preset ? preset.bookAccuracy : null);
+    costChart.setData(state.costX, state.cost);
+  }
+  if (dirty.has('weights') && state.params && state.run) {
+    drawTiles($('weights'), state.params, state.run.layout[0]);
+    heatmaps.draw(state.params);
+  }
+  if (dirty.has('confusion') && state.epochs.length) {
+    confusion.draw(state.epochs[state.epochs.length - 1].confusion);
+  }
+  if (dirty.has('presets')) {
+    presets.draw(state.run && matchPreset(state.run.config), bestEpoch(state.epochs), state.running);
+  }
+  if (dirty.has('outputs')) {
+    if (state.outputs) outputs.draw(state.outputs);
+    else outputs.clear();
+  }
+  dirty.clear();
+}
+
+applyHash();
+invalidate('status', 'downloads', 'charts', 'presets');

@@ -1,0 +1,105 @@
+// The settings form (every run-config field, checked as typed) and the book's presets, each with
+// the book's figure beside ours. Not where a config is applied: main.js decides that.
+import { FIELD_PARSERS, parseHidden, PRESETS } from '../config.js';
+
+// config key -> id of its form element (hidden layers are typed without 784 and 10).
+const FIELDS = {
+  sizes: 'hidden', activation: 'activation', cost: 'cost', init: 'init', eta: 'eta',
+  batch: 'batch-size', epochs: 'epochs', lambda: 'lambda', seed: 'seed',
+};
+const ERROR_IDS = { sizes: 'hidden-error', batch: 'batch-error' };
+
+export class SettingsForm {
+  // onChange(config): called with a complete, valid config after the user changes a field.
+  constructor(form, onChange) {
+    this.form = form;
+    this.fieldset = form.querySelector('fieldset');
+    this.sizesView = form.querySelector('#sizes-view');
+    this.onChange = onChange;
+    form.addEventListener('change', () => {
+      const config = this.read();
+      if (config) onChange(config);
+    });
+    form.addEventListener('submit', e => e.preventDefault());
+  }
+
+  element(key) {
+    return this.form.querySelector(`#${FIELDS[key]}`);
+  }
+
+  fill(config) {
+    for (const key of Object.keys(FIELDS)) {
+      this.element(key).value = key === 'sizes' ? config.sizes.slice(1, -1).join(',')
+        : String(config[key]);
+      this.showError(key, '');
+    }
+    this.sizesView.textContent = `[${config.sizes.join(', ')}]`;
+  }
+
+  showError(key, message) {
+    const input = this.element(key);
+    const span = this.form.querySelector(`#${ERROR_IDS[key] || `${key}-error`}`);
+    span.textContent = message;
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+
+  // The config in the fields, or null (with each bad field's message shown) if any is invalid.
+  read() {
+    const config = {};
+    let ok = true;
+    for (const key of Object.keys(FIELDS)) {
+      const text = this.element(key).value;
+      try {
+        config[key] = key === 'sizes' ? [784, ...parseHidden(text), 10] : FIELD_PARSERS[key](text);
+        this.showError(key, '');
+      } catch (why) {
+        if (typeof why !== 'string') throw why;
+        this.showError(key, why);
+        ok = false;
+      }
+    }
+    if (config.sizes) this.sizesView.textContent = `[${config.sizes.join(', ')}]`;
+    return ok ? config : null;
+  }
+
+  setDisabled(disabled) {
+    this.fieldset.disabled = disabled;
+  }
+}
+
+export class PresetList {
+  // onSelect(preset): the user picked a preset.
+  constructor(list, onSelect) {
+    this.items = PRESETS.map(preset => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = preset.name;
+      button.dataset.testid = `preset-${preset.id}`;
+      button.setAttribute('aria-pressed', 'false');
+      button.addEventListener('click', () => onSelect(preset));
+      const book = document.createElement('span');
+      book.className = 'book';
+      book.textContent = preset.book;
+      const ours = document.createElement('span');
+      ours.className = 'ours';
+      li.append(button, book, ours);
+      list.append(li);
+      return { preset, li, button, ours };
+    });
+  }
+
+  // active: the preset the trained network matches (or null); best: { accuracy, epoch } or null.
+  draw(active, best, disabled) {
+    for (const { preset, li, button, ours } of this.items) {
+      const on = preset === active;
+      button.setAttribute('aria-pressed', String(on));
+      button.disabled = disabled;
+      li.classList.toggle('active', on);
+      ours.textContent = on && best
+        ? `ours: ${(100 * best.accuracy).toFixed(2)}% (best, epoch ${best.epoch})`
+        : on ? 'ours: not trained yet' : '';
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The network's ten output activations for the drawn digit as bars, and its answer (the largest).
+// Not the prediction request: main.js sends PREDICT and hands the outputs over.
+
+export class OutputBars {
+  constructor(list, prediction) {
+    this.prediction = prediction;
+    this.rows = [];
+    for (let d = 0; d < 10; d++) {
+      const li = document.createElement('li');
+      const label = document.createElement('span');
+      label.className = 'digit';
+      label.textContent = String(d);
+      const track = document.createElement('span');
+      track.className = 'track';
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      track.append(bar);
+      const value = document.createElement('span');
+      value.className = 'value';
+      li.append(label, track, value);
+      list.append(li);
+      this.rows.push({ li, bar, value });
+    }
+    this.clear();
+  }
+
+  // outputs: 10 activations (sigmoid in [0,1] or softmax summing to 1).
+  draw(outputs) {
+    let best = 0;
+    for (let d = 1; d < 10; d++) if (outputs[d] > outputs[best]) best = d;
+    this.rows.forEach(({ li, bar, value }, d) => {
+      const v = Math.max(0, Math.min(1, outputs[d]));
+      bar.style.width = `${(100 * v).toFixed(1)}%`;
+      value.textContent = outputs[d].toFixed(2);
+      li.classList.toggle('best', d === best);
+    });
+    this.prediction.textContent = String(best);
+    this.prediction.dataset.value = String(best);
+  }
+
+  clear() {
+    for (const { li, bar, value } of this.rows) {
+      bar.style.width = '0%';
+      value.textContent = '';
+      li.classList.remove('best');
+    }
+    this.prediction.textContent = '–';
+    delete this.prediction.dataset.value;
+  }
+}

@@ -1,0 +1,117 @@
+// Weight pictures drawn straight into ImageData: the first layer as one 28x28 tile per neuron,
+// the other layers as heatmaps (row = neuron, column = input). Diverging map, symmetric scale:
+// blue = negative, white = 0, red = positive. Not a chart library; reads params via layout only.
+
+const TILE = 28, GAP = 1;
+const NEGATIVE = [33, 102, 172], POSITIVE = [178, 24, 43], ZERO = [255, 255, 255];
+
+// One RGBA pixel as a 32-bit word in memory order (little-endian: A B G R from the top byte).
+const rgba = ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+const BACKGROUND = rgba([40, 44, 52]);   // the gaps between tiles
+
+// 257 colours for t in [-1, 1]; lookups keep a redraw of every weight to a few milliseconds.
+const LUT = (() => {
+  const lut = new Uint32Array(257);
+  for (let k = 0; k <= 256; k++) {
+    const t = k / 128 - 1, end = t < 0 ? NEGATIVE : POSITIVE, f = Math.abs(t);
+    lut[k] = rgba(ZERO.map((z, c) => Math.round(z + f * (end[c] - z))));
+  }
+  return lut;
+})();
+
+function colour(value, scale) {
+  const t = scale > 0 ? Math.max(-1, Math.min(1, value / scale)) : 0;
+  return LUT[Math.round((t + 1) * 128)];
+}
+
+// The canvas at the given size and an ImageData kept with it (allocated once per size).
+function surface(canvas, width, height) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  let s = canvas.bplSurface;
+  if (!s || s.image.width !== width || s.image.height !== height) {
+    const ctx = canvas.getContext('2d');
+    const image = ctx.createImageData(width, height);
+    s = canvas.bplSurface = { ctx, image, words: new Uint32Array(image.data.buffer) };
+  }
+  return s;
+}
+
+export function tileGrid(neurons) {
+  const cols = Math.ceil(Math.sqrt(neurons));
+  return { cols, rows: Math.ceil(neurons / cols) };
+}
+
+// First weight layer: layer = { rows: neurons, cols: 784, wOffset }. Each tile gets its own
+// symmetric scale (its largest |w|), so every neuron's pattern is visible, not just the loudest.
+export function drawTiles(canvas, params, layer) {
+  const n = layer.rows, grid = tileGrid(n), step = TILE + GAP;
+  const width = grid.cols * step + GAP, height = grid.rows * step + GAP;
+  const { ctx, image, words } = surface(canvas, width, height);
+  words.fill(BACKGROUND);
+  const scales = new Float32Array(n);
+  // w is column-major (one column per input pixel j): walk it in memory order.
+  for (let j = 0, o = layer.wOffset; j < TILE * TILE; j++, o += n) {
+    for (let i = 0; i < n; i++) scales[i] = Math.max(scales[i], Math.abs(params[o + i]));
+  }
+  for (let j = 0, o = layer.wOffset; j < TILE * TILE; j++, o += n) {
+    const r = (j / TILE) | 0, c = j % TILE;
+    for (let i = 0; i < n; i++) {
+      const x = GAP + (i % grid.cols) * step + c, y = GAP + ((i / grid.cols) | 0) * step + r;
+      words[y * width + x] = colour(params[o + i], scales[i]);
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+// Any weight layer as a rows x cols heatmap, one pixel per weight, one scale for the layer.
+export function drawHeatmap(canvas, params, layer) {
+  const { rows, cols, wOffset } = layer;
+  const { ctx, image, words } = surface(canvas, cols, rows);
+  let scale = 0;
+  for (let k = 0; k < rows * cols; k++) scale = Math.max(scale, Math.abs(params[wOffset + k]));
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows; i++) words[i * cols + j] = colour(params[wOffset + j * rows + i], scale);
+  }
+  ctx.putImageData(image, 0, 0);
+  return scale;
+}
+
+// The deeper layers' canvases, rebuilt when the network's shape changes.
+export class LayerHeatmaps {
+  constructor(container) {
+    this.container = container;
+    this.items = [];
+  }
+
+  setLayout(layout) {
+    this.container.replaceChildren();
+    this.items = layout.slice(1).map((layer, k) => {
+      const figure = document.createElement('figure');
+      const canvas = document.createElement('canvas');
+      const caption = document.createElement('figcaption');
+      const l = k + 1;
+      caption.textContent = `w[${l}]: ${layer.rows} × ${layer.cols} ` +
+        `(row: neuron of layer ${l + 1}, column: input from layer ${l})`;
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', `Heatmap of the weights w[${l}]`);
+      // Cells of at least a few CSS pixels, the whole map at most the panel's width.
+      const cell = Math.max(2, Math.min(14, Math.floor(560 / layer.cols)));
+      canvas.style.width = `${layer.cols * cell}px`;
+      canvas.style.height = `${layer.rows * cell}px`;
+      figure.append(canvas, caption);
+      this.container.append(figure);
+      return { canvas, layer };
+    });
+    if (!this.items.length) {
+      const p = document.createElement('p');
+      p.className = 'hint';
+      p.textContent = 'No deeper layers: this network has one weight layer.';
+      this.container.append(p);
+    }
+  }
+
+  draw(params) {
+    for (const { canvas, layer } of this.items) drawHeatmap(canvas, params, layer);
+  }
+}
