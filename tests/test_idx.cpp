@@ -8,41 +8,15 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "idx_bytes.hpp"
 #include "idx.hpp"
 
 using bpl::IdxKind;
 using bpl::IdxReader;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
 
 const char* const name = "synthetic-idx-ubyte";
-
-void put32(Bytes& b, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(uint8_t(v >> shift));
-}
-
-// An idx3 image file: about half the pixels zero, the rest 1..255, seeded.
-Bytes idx_images(uint32_t count, uint32_t rows, uint32_t cols, uint32_t seed = 1,
-                 uint32_t magic = 0x00000803) {
-    Bytes b;
-    put32(b, magic);
-    put32(b, count);
-    put32(b, rows);
-    put32(b, cols);
-    std::mt19937 gen(seed);
-    for (size_t i = 0; i < size_t(count) * rows * cols; ++i)
-        b.push_back(gen() % 2 ? uint8_t(1 + gen() % 255) : 0);
-    return b;
-}
-
-Bytes idx_labels(const Bytes& labels, uint32_t magic = 0x00000801) {
-    Bytes b;
-    put32(b, magic);
-    put32(b, uint32_t(labels.size()));
-    b.insert(b.end(), labels.begin(), labels.end());
-    return b;
-}
 
 // Feeds bytes in chunks of `chunk` (the last one shorter) and finishes.
 IdxReader read(const Bytes& bytes, IdxKind kind, size_t chunk) {

@@ -13,38 +13,14 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "idx_bytes.hpp"
 #include "idx_file.hpp"
 
 namespace fs = std::filesystem;
 using bpl::IdxKind;
 using bpl::IdxReader;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-void put32(Bytes& b, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(uint8_t(v >> shift));
-}
-
-Bytes idx_images(uint32_t count, uint32_t rows, uint32_t cols, uint32_t seed = 1) {
-    Bytes b;
-    put32(b, 0x00000803);
-    put32(b, count);
-    put32(b, rows);
-    put32(b, cols);
-    std::mt19937 gen(seed);
-    for (size_t i = 0; i < size_t(count) * rows * cols; ++i)
-        b.push_back(gen() % 2 ? uint8_t(1 + gen() % 255) : 0);
-    return b;
-}
-
-Bytes idx_labels(const Bytes& labels) {
-    Bytes b;
-    put32(b, 0x00000801);
-    put32(b, uint32_t(labels.size()));
-    b.insert(b.end(), labels.begin(), labels.end());
-    return b;
-}
 
 // A fresh folder under the system temp dir, removed with everything in it at the end.
 struct TempDir {
