@@ -86,14 +86,21 @@ void softmax(const Z& z, A&& a) {
 
 double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
 
-// out[0, LD) = sum_k val[k] * base[idx[k] * stride + (0, LD)]: the first layer's one kernel, in
-// both directions (forward: a sample's lit columns of w[0]; backward: an input's samples of
-// delta[0]). With LD a compile-time multiple of 8 the accumulator stays in SIMD registers and
-// no scalar tail remains. Lanes past the real column hold garbage that is never used.
 // Eight floats as one value (GCC/Clang vector extension): AVX natively, two SIMD128 operations
-// in WebAssembly. Written explicitly because auto-vectorisers pick the wrong loop here (gathers).
+// in WebAssembly. Written explicitly because auto-vectorisers pick the wrong loop here (gathers)
+// or leave a scalar tail (30 hidden neurons = 3 x 8 + 6), which costs as much as the rest.
 typedef float f8 __attribute__((vector_size(32)));
 
+inline f8 load8(const float* p) {
+    f8 x;
+    std::memcpy(&x, p, sizeof x);  // an unaligned load
+    return x;
+}
+
+// The forward kernel: out[0, LD) = sum_k val[k] * base[idx[k] * stride + (0, LD)], i.e. a
+// sample's z[0] from the columns of w[0] of its lit inputs. With LD a compile-time multiple of 8
+// the accumulator stays in SIMD registers. Lanes past the real column read the next column (or
+// the slack after the parameters) and are never used.
 template <int LD>
 void gather_sum(const float* __restrict base, size_t stride, const int* __restrict idx,
                 const float* __restrict val, int n, float* __restrict out) {
@@ -102,13 +109,17 @@ void gather_sum(const float* __restrict base, size_t stride, const int* __restri
     for (int k = 0; k < n; ++k) {
         const float* col = base + size_t(idx[k]) * stride;
         const float v = val[k];
-        for (int c = 0; c < V; ++c) {
-            f8 x;
-            std::memcpy(&x, col + 8 * c, sizeof x);  // an unaligned load
-            acc[c] += v * x;
-        }
+        for (int c = 0; c < V; ++c) acc[c] += v * load8(col + 8 * c);
     }
     std::memcpy(out, acc, sizeof acc);
+}
+
+// The backward kernel: y[0, ld) += v x[0, ld), ld a multiple of 8, in whole f8 operations.
+inline void axpy8(float* __restrict y, const float* __restrict x, float v, int ld) {
+    for (int c = 0; c < ld; c += 8) {
+        const f8 sum = load8(y + c) + v * load8(x + c);
+        std::memcpy(y + c, &sum, sizeof sum);
+    }
 }
 
 // gather_sum for any ld that is a multiple of 8, in slices of at most 64 lanes.
@@ -149,11 +160,9 @@ Network::Network(std::vector<int> sizes, Activation activation, Cost cost, int m
     ld_ = (sizes_[1] + 7) / 8 * 8;
     acc_.assign(ld_, 0.0f);
     delta0_.assign(size_t(ld_) * max_batch, 0.0f);
+    gw0_.assign(size_t(ld_) * sizes_[0], 0.0f);
     touched_.reserve(sizes_[0]);
-    count_.assign(sizes_[0], 0);
-    first_.assign(sizes_[0], 0);
-    by_input_s_.assign(size_t(sizes_[0]) * max_batch, 0);
-    by_input_v_.assign(size_t(sizes_[0]) * max_batch, 0.0f);
+    lit_.assign(sizes_[0], 0);
 }
 
 MatrixMap Network::w(int l) { return MatrixMap(params_.data() + w_offset(l), sizes_[l + 1], sizes_[l]); }
@@ -256,38 +265,39 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
         times_derivative(activation_, z_[l - 1].leftCols(m_), a_[l - 1].leftCols(m_), dprev);
     }
 
-    // Layer 0 against the sparse input: only the columns of lit inputs get a gradient. The
-    // previous batch's columns are zeroed first, so grads() is always the full gradient. The
-    // batch's nonzeros are grouped by input j, so each column is summed in a padded accumulator
-    // and written once: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s).
+    // Layer 0 against the sparse input: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s) touches
+    // only the columns of lit inputs. They are summed in gw0_, whose columns are padded to ld_
+    // (see load8); the previous batch's columns are zeroed first.
     const int rows = sizes_[1];
-    float* gw0 = grads_.data() + w_offset(0);
-    for (int j : touched_) std::fill_n(gw0 + size_t(j) * rows, rows, 0.0f);
+    for (int j : touched_) {
+        std::fill_n(gw0_.data() + size_t(j) * ld_, ld_, 0.0f);
+        lit_[j] = 0;
+    }
     touched_.clear();
     VectorMap(grads_.data() + b_offset(0), rows).noalias() = delta_[0].leftCols(m_).rowwise().sum();
-    for (int s = 0; s < m_; ++s)
+    for (int s = 0; s < m_; ++s) {
+        const float* ds = delta0_.data() + size_t(s) * ld_;
         std::copy_n(delta_[0].data() + size_t(s) * rows, rows, delta0_.data() + size_t(s) * ld_);
-    for (int k = 0; k < x.start()[m_]; ++k)
-        if (count_[x.index()[k]]++ == 0) touched_.push_back(x.index()[k]);
-    int offset = 0;
-    for (int j : touched_) {
-        first_[j] = offset;
-        offset += count_[j];
-        count_[j] = 0;
-    }
-    for (int s = 0; s < m_; ++s)
         for (int k = x.start()[s]; k < x.start()[s + 1]; ++k) {
             const int j = x.index()[k];
-            const int at = first_[j] + count_[j]++;
-            by_input_s_[at] = s;
-            by_input_v_[at] = x.value()[k];
+            if (!lit_[j]) {
+                lit_[j] = 1;
+                touched_.push_back(j);
+            }
+            axpy8(gw0_.data() + size_t(j) * ld_, ds, x.value()[k], ld_);
         }
-    for (int j : touched_) {
-        gather_sum(delta0_.data(), ld_, by_input_s_.data() + first_[j], by_input_v_.data() + first_[j], count_[j],
-                   acc_.data(), ld_);
-        std::copy_n(acc_.data(), rows, gw0 + size_t(j) * rows);
-        count_[j] = 0;
     }
+    gw0_current_ = false;
+}
+
+const float* Network::grads() {
+    if (!gw0_current_) {  // copy w[0]'s gradient out of its padded columns (tests, not training)
+        const int rows = sizes_[1];
+        for (int j = 0; j < sizes_[0]; ++j)
+            std::copy_n(gw0_.data() + size_t(j) * ld_, rows, grads_.data() + w_offset(0) + size_t(j) * rows);
+        gw0_current_ = true;
+    }
+    return grads_.data();
 }
 
 namespace {
@@ -315,7 +325,7 @@ bool Network::update(float eta, float lambda, size_t n_train, int m) {
     const int rows = sizes_[1];
     for (int j : touched_) {
         float* __restrict pj = p + w_offset(0) + size_t(j) * rows;
-        const float* __restrict gj = g + w_offset(0) + size_t(j) * rows;
+        const float* __restrict gj = gw0_.data() + size_t(j) * ld_;
         for (int i = 0; i < rows; ++i) {
             pj[i] -= step * gj[i];
             bad |= non_finite(pj[i]);

@@ -67,7 +67,8 @@ public:
 
     float* params() { return params_.data(); }
     const float* params() const { return params_.data(); }
-    const float* grads() const { return grads_.data(); }
+    // The gradient of the last backward(), in the parameters' layout.
+    const float* grads();
     size_t param_count() const { return param_count_; }
     size_t w_offset(int l) const { return w_offset_[l]; }
     size_t b_offset(int l) const { return w_offset_[l] + size_t(sizes_[l + 1]) * sizes_[l]; }
@@ -109,10 +110,10 @@ private:
     int ld_ = 0;
     std::vector<float> acc_;          // (ld_): one column being summed
     std::vector<float> delta0_;       // (ld_, max_batch): delta[0], padded columns
+    std::vector<float> gw0_;          // (ld_, sizes[0]): dC/dw[0], padded columns
+    bool gw0_current_ = true;         // grads_ holds a copy of gw0_
     std::vector<int> touched_;        // inputs with a nonzero in the last backward's batch
-    std::vector<int> count_, first_;  // per input: its nonzeros in the batch, where they start
-    std::vector<int> by_input_s_;     // the batch's nonzeros grouped by input: sample
-    std::vector<float> by_input_v_;   //   and value
+    std::vector<uint8_t> lit_;        // per input: in touched_
     SparseBatch single_;              // predict()'s one-sample batch
 };
 
