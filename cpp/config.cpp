@@ -14,8 +14,6 @@ namespace bpl {
 
 namespace {
 
-// A layer wider than this is a typo (an extra digit), not an experiment a browser tab can run.
-constexpr int max_layer_size = 100000;
 // Big learning rates stay allowed: eta = 100 is the lecture's example of divergence.
 constexpr float max_eta = 1e6f;
 constexpr int max_epochs = 10000;
@@ -41,6 +39,9 @@ void check_sizes(const std::vector<int>& sizes) {
     if (sizes.size() < 2)
         throw Error("the network has " + std::to_string(sizes.size()) +
                     " layer(s); give at least an input and an output layer, e.g. 784,30,10");
+    if (sizes.size() > size_t(max_layers))
+        throw Error("the network has " + std::to_string(sizes.size()) + " layers, more than the " +
+                    std::to_string(max_layers) + " this lab allows; use fewer layers");
     for (size_t l = 0; l < sizes.size(); ++l) {
         if (sizes[l] < 1)
             throw Error("layer " + std::to_string(l + 1) + " has " + std::to_string(sizes[l]) +
@@ -137,7 +138,7 @@ std::string format_sizes(const std::vector<int>& sizes) {
 }
 
 size_t memory_bytes(const std::vector<int>& sizes, int batch) {
-    const size_t m = batch > 0 ? size_t(batch) : 0;
+    const size_t m = batch > 0 ? size_t(buffer_batch(batch)) : 0;
     auto sz = [](int s) { return s > 0 ? size_t(s) : size_t(0); };
     size_t P = 0, neurons = 0;  // parameters; neurons after the input layer
     for (size_t l = 0; l + 1 < sizes.size(); ++l) {
@@ -146,6 +147,11 @@ size_t memory_bytes(const std::vector<int>& sizes, int batch) {
     }
     // params + grads + last-good snapshot, then z, a, delta of (sizes[l+1] x m) per layer.
     size_t floats = sat_add(sat_mul(3, P), sat_mul(sat_mul(3, neurons), m));
+    // The first layer's gradient and delta in columns padded to a multiple of 8.
+    if (sizes.size() >= 2) {
+        const size_t ld = (sz(sizes[1]) + 7) / 8 * 8;
+        floats = sat_add(floats, sat_mul(ld, sat_add(sz(sizes[0]), m)));
+    }
     size_t bytes = sat_mul(floats, sizeof(float));
     // The sparse input batch can hold every pixel: one int index and one float value each.
     const size_t inputs = sizes.empty() ? 0 : sat_mul(sz(sizes[0]), m);
@@ -162,11 +168,13 @@ void validate_hyperparameters(const Config& c, size_t memory_budget) {
     if (c.cost == Cost::log_likelihood && c.sizes.back() < 2)
         throw Error("the log-likelihood cost puts a softmax on the output layer, and a softmax "
                     "needs at least 2 outputs; use one output per class or another cost");
+    if (std::isinf(c.eta) && c.eta > 0)
+        throw Error("eta is too large to be a float; use a learning rate like 3.0");
     if (!std::isfinite(c.eta) || c.eta <= 0)
         throw Error("eta is " + num(c.eta) + "; eta must be > 0, e.g. 3.0");
     if (c.eta > max_eta)
         throw Error("eta is " + num(c.eta) + ", more than " + num(max_eta) +
-                    "; use a learning rate like 3.0 (even 100 diverges)");
+                    "; use a learning rate like 3.0 (even 100 stops learning)");
     if (c.batch < 1)
         throw Error("mini-batch size is " + std::to_string(c.batch) +
                     "; it must be at least 1, e.g. 10");

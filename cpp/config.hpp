@@ -24,7 +24,16 @@ struct Config {
     uint32_t seed = 1;
 };
 
-// Parameters plus gradients plus a snapshot, plus activations of a mini-batch, in bytes.
+// Limits shared by the config checks and the model-file decoder (what one accepts, the other must).
+constexpr int max_layers = 1024;
+constexpr int max_layer_size = 100000;
+
+// The network's buffers hold at least this many samples: evaluation runs in batches this large.
+constexpr int eval_batch = 100;
+inline int buffer_batch(int batch) { return batch > eval_batch ? batch : eval_batch; }
+
+// Parameters, gradients, the last-good snapshot, the first layer's padded scratch and the
+// activations of buffer_batch(batch) samples, in bytes.
 size_t memory_bytes(const std::vector<int>& sizes, int batch);
 
 // 1 GiB natively; the WebAssembly build lowers it (a browser tab has far less to spare).

@@ -170,14 +170,16 @@ void IdxReader::finish() {
 }
 
 Images IdxReader::take_images() {
-    if (!finished_ || kind_ != IdxKind::images)
-        throw Error(name_ + ": take_images() needs an images reader after finish()");
+    if (!finished_ || kind_ != IdxKind::images || taken_)
+        throw Error(name_ + ": take_images() needs an images reader after finish(), once");
+    taken_ = true;
     return std::move(images_);
 }
 
 Labels IdxReader::take_labels() {
-    if (!finished_ || kind_ != IdxKind::labels)
-        throw Error(name_ + ": take_labels() needs a labels reader after finish()");
+    if (!finished_ || kind_ != IdxKind::labels || taken_)
+        throw Error(name_ + ": take_labels() needs a labels reader after finish(), once");
+    taken_ = true;
     return std::move(labels_);
 }
 

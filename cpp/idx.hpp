@@ -32,7 +32,7 @@ public:
     size_t bytes_received() const { return received_; }
     size_t bytes_expected() const;                         // header + payload, once the header is in
 
-    // Move the result out, after finish().
+    // Move the result out, after finish(); once.
     Images take_images();
     Labels take_labels();
 
@@ -43,7 +43,7 @@ private:
     std::string name_;
     IdxKind kind_;
     std::vector<uint8_t> header_;   // the header bytes, until complete
-    bool header_done_ = false, finished_ = false;
+    bool header_done_ = false, finished_ = false, taken_ = false;
     size_t count_ = 0, received_ = 0, items_done_ = 0;
     std::vector<uint8_t> pending_;  // a partial image
     Images images_;

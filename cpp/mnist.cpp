@@ -37,6 +37,7 @@ void check_agreement(const Mnist& m) {
 }
 
 Split nielsen_split(const Mnist& m) {
+    check_agreement(m);  // the Samples below index labels by image
     const size_t n = m.train_images.size();
     // 10,000 of MNIST's 60,000 validate; a smaller set (tests, a quick run) keeps the same sixth.
     const size_t n_validation = n >= 60000 ? 10000 : n / 6;

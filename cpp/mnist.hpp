@@ -26,6 +26,7 @@ struct Split {
 
 // Nielsen's split: the first 50,000 training images train, the last 10,000 validate, t10k tests.
 // With fewer than 60,000 training images (a small set for tests), the last sixth validates.
+// Checks check_agreement first.
 Split nielsen_split(const Mnist& m);
 
 }  // namespace bpl

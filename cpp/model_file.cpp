@@ -19,9 +19,6 @@ namespace {
 constexpr uint8_t magic[4] = {'B', 'P', 'L', 'M'};
 constexpr uint32_t version = 1;
 constexpr size_t header_bytes = 16;  // magic, version, activation, cost, reserved, L
-// Same bounds as the config checks: anything beyond them is damage, not a network.
-constexpr uint32_t max_layers = 1024;
-constexpr uint32_t max_layer_size = 100000;
 
 // IEEE 802.3 CRC-32 (reflected, polynomial 0xEDB88320), as zlib's crc32().
 constexpr std::array<uint32_t, 256> make_crc_table() {
@@ -76,8 +73,9 @@ uint64_t param_count64(const std::vector<int>& sizes) {
 size_t param_count(const std::vector<int>& sizes) { return size_t(param_count64(sizes)); }
 
 std::vector<uint8_t> encode_model(const Model& m) {
-    bool sizes_ok = m.sizes.size() >= 2;
-    for (int s : m.sizes) sizes_ok = sizes_ok && s >= 1;
+    // The config checks' bounds (config.hpp): anything beyond them is damage, not a network.
+    bool sizes_ok = m.sizes.size() >= 2 && m.sizes.size() <= size_t(max_layers);
+    for (int s : m.sizes) sizes_ok = sizes_ok && s >= 1 && s <= max_layer_size;
     if (!sizes_ok || m.params.size() != param_count(m.sizes))
         throw Error("cannot save a model of sizes " + format_sizes(m.sizes) + " with " +
                     std::to_string(m.params.size()) + " parameters; it needs " +
@@ -124,7 +122,7 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
                    "; this build reads version " + std::to_string(version));
     need(header_bytes, "the header");
     const uint32_t L = uint32_t(get_le(data + 12, 4));
-    if (L < 2 || L > max_layers)
+    if (L < 2 || L > uint32_t(max_layers))
         throw fail("the file says the network has " + std::to_string(L) +
                    " layers; a network has 2 to " + std::to_string(max_layers));
     need(header_bytes + 4 * uint64_t(L), "the layer sizes");
@@ -132,7 +130,7 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
     m.sizes.resize(L);
     for (uint32_t l = 0; l < L; ++l) {
         const uint32_t s = uint32_t(get_le(data + header_bytes + 4 * l, 4));
-        if (s < 1 || s > max_layer_size)
+        if (s < 1 || s > uint32_t(max_layer_size))
             throw fail("layer " + std::to_string(l + 1) + " has " + std::to_string(s) +
                        " neurons; a layer has 1 to " + std::to_string(max_layer_size));
         m.sizes[l] = int(s);
@@ -175,11 +173,17 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
 
 void save_model(const std::string& path, const Model& m) {
     const std::vector<uint8_t> bytes = encode_model(m);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    // Written beside the target and renamed over it: a failed write never destroys an old model.
+    const std::string partial = path + ".partial";
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     if (!out) throw Error("cannot write model file '" + path + "': " + std::strerror(errno));
     out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     out.close();
-    if (!out) throw Error("cannot write model file '" + path + "': " + std::strerror(errno));
+    if (!out || std::rename(partial.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        std::remove(partial.c_str());
+        throw Error("cannot write model file '" + path + "': " + why);
+    }
 }
 
 Model load_model(const std::string& path) {

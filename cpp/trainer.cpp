@@ -16,20 +16,22 @@ namespace bpl {
 
 namespace {
 
-// Evaluation runs in larger batches than training: same math, fewer small products.
-int buffer_batch(const Config& c) { return std::max(c.batch, 100); }
-
 int classes_of(const Config& c) { return c.sizes.back() == 1 ? 2 : c.sizes.back(); }
 
-int label_classes(const Samples& s) {
+// Classes seen in all three sets: the output layer must have room for every label it is shown.
+int label_classes(const Split& d) {
     int top = 0;
-    for (size_t i = 0; i < s.count; ++i) top = std::max(top, int((*s.labels)[s.begin + i]));
+    for (const Samples* s : {&d.training, &d.validation, &d.test})
+        for (size_t i = 0; i < s->count; ++i) top = std::max(top, int((*s->labels)[s->begin + i]));
     return top + 1;
 }
 
 const Config& checked(const Config& c, const Split& d) {
     if (!d.training.images || d.training.size() == 0) throw Error("no training data: the training set is empty");
-    validate(c, d.training.size(), d.training.images->pixels(), label_classes(d.training));
+    for (const Samples* s : {&d.validation, &d.test})
+        if (s->count && s->images->pixels() != d.training.images->pixels())
+            throw Error("validation or test images are not the size of the training images");
+    validate(c, d.training.size(), d.training.images->pixels(), label_classes(d));
     return c;
 }
 
@@ -41,8 +43,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 Trainer::Trainer(const Config& config, const Split& data)
     : config_(checked(config, data)), data_(data), rng_(config.seed),
-      net_(config.sizes, config.activation, config.cost, buffer_batch(config)),
-      x_(config.sizes[0], buffer_batch(config)), y_(config.sizes.back(), buffer_batch(config)),
+      net_(config.sizes, config.activation, config.cost, buffer_batch(config.batch)),
+      x_(config.sizes[0], buffer_batch(config.batch)), y_(config.sizes.back(), buffer_batch(config.batch)),
       order_(data.training.size()) {
     net_.init(config.init, rng_);
     std::iota(order_.begin(), order_.end(), 0u);
@@ -120,7 +122,8 @@ Progress Trainer::train_batches(int n) {
                            std::to_string(batch) + " of " + std::to_string(batches_per_epoch()) + ": " +
                            (std::isfinite(c) ? "a weight became infinite or NaN" : "the cost became infinite or NaN") +
                            ". eta = " + eta + " is too large for this network; lower it and start again. "
-                           "The last good weights are kept.");
+                           "The weights from before mini-batch " + std::to_string(first / config_.batch + 1) +
+                           " are kept.");
         }
         cost += c;
         next_ += m;
@@ -180,7 +183,8 @@ EpochResult Trainer::finish_epoch() {
 }
 
 EpochResult Trainer::train_epoch() {
-    while (!epoch_done()) train_batches(1000);
+    // Pieces of 100 mini-batches: on divergence, at most 100 steps of learning are rolled back.
+    while (!epoch_done()) train_batches(100);
     return finish_epoch();
 }
 

@@ -55,11 +55,15 @@ TEST_CASE("parse_sizes rejects each kind of bad list") {
 }
 
 TEST_CASE("memory_bytes counts parameters, buffers and the input batch") {
-    // [2,3,1], m = 4: P = (3*2+3) + (1*3+1) = 13; z, a, delta: 3*(3+1)*4 = 48 floats;
-    // input: 2*4 ints and floats.
-    CHECK(memory_bytes({2, 3, 1}, 4) == (3 * 13 + 48) * sizeof(float) + 8 * (sizeof(int) + sizeof(float)));
-    // Grows with the mini-batch, and with every layer.
-    CHECK(memory_bytes({784, 30, 10}, 100) > memory_bytes({784, 30, 10}, 10));
+    // [2,3,1], m = 4, buffers for eval_batch = 100 samples: P = (3*2+3) + (1*3+1) = 13;
+    // z, a, delta: 3*(3+1)*100 = 1200 floats; the first layer padded to 8 rows: 8*(2+100) = 816
+    // floats; input: 2*100 ints and floats.
+    CHECK(buffer_batch(4) == 100);
+    CHECK(memory_bytes({2, 3, 1}, 4) ==
+          (3 * 13 + 1200 + 816) * sizeof(float) + 200 * (sizeof(int) + sizeof(float)));
+    // Grows with the mini-batch beyond the evaluation batch, and with every layer.
+    CHECK(memory_bytes({784, 30, 10}, 100) == memory_bytes({784, 30, 10}, 10));
+    CHECK(memory_bytes({784, 30, 10}, 500) > memory_bytes({784, 30, 10}, 100));
     CHECK(memory_bytes({784, 100, 10}, 10) > memory_bytes({784, 30, 10}, 10));
     // Absurd sizes saturate instead of wrapping round to something small.
     const int big = std::numeric_limits<int>::max();
@@ -104,7 +108,9 @@ TEST_CASE("validate_hyperparameters rejects each bad value with its message") {
                          doctest::Contains("eta must be > 0"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(
                              with([](Config& c) { c.eta = std::numeric_limits<float>::infinity(); })),
-                         doctest::Contains("eta must be > 0"), Error);
+                         doctest::Contains("eta is too large to be a float"), Error);
+    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.sizes.assign(1100, 2); })),
+                         doctest::Contains("more than the 1024 this lab allows"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.eta = 1e7f; })),
                          doctest::Contains("use a learning rate like 3.0"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.batch = 0; })),

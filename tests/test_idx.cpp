@@ -195,4 +195,5 @@ TEST_CASE("the results are only handed out after a successful finish()") {
     CHECK_THROWS_AS(r.take_images(), bpl::Error);
     CHECK_THROWS_AS(r.feed(bytes.data(), 1), bpl::Error);
     CHECK(r.take_labels() == Bytes{1, 2});
+    CHECK_THROWS_WITH_AS(r.take_labels(), doctest::Contains("once"), bpl::Error);  // moved out already
 }

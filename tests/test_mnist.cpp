@@ -57,6 +57,12 @@ TEST_CASE("image and label counts must agree, per pair, naming both files") {
                          bpl::Error);
 }
 
+TEST_CASE("the split checks agreement first: it indexes labels by image") {
+    Mnist m = make(12, 5);
+    m.train_labels.clear();
+    CHECK_THROWS_AS(bpl::nielsen_split(m), bpl::Error);
+}
+
 TEST_CASE("training and test images must have the same size") {
     Mnist m = make(12, 0);
     fill(m.test_images, m.test_labels, 5, 28, 28);

@@ -107,6 +107,8 @@ TEST_CASE("encode_model refuses a model it could not load again") {
     m = random_model({2, 3, 1}, Activation::sigmoid, Cost::quadratic, 1);
     m.params[4] = std::nanf("");
     CHECK_THROWS_WITH_AS(encode_model(m), doctest::Contains("NaN or infinite"), Error);
+    m = random_model(std::vector<int>(1100, 1), Activation::sigmoid, Cost::quadratic, 1);  // too deep
+    CHECK_THROWS_AS(encode_model(m), Error);
 }
 
 TEST_CASE("round trip is bit-exact for every activation and cost") {

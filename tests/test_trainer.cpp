@@ -152,7 +152,8 @@ TEST_CASE("divergence stops training with a clear error and keeps the last good 
     c.eta = 100.0f;
     Trainer t(c, data.split());
     t.train_batches(5);
-    // Weights near the float limit: the next sums overflow to Inf, as a runaway eta makes them.
+    // Weights near the float limit: the next sums overflow to Inf. A runaway eta can get there
+    // with ReLU (e.g. [784,100,100,10], log-likelihood, eta 1e6); sigmoid saturates instead.
     float* w0 = t.network().params() + t.network().w_offset(0);
     for (int i = 0; i < 36 * 8; ++i) w0[i] = 3e37f;
     const std::vector<float> before(t.network().params(), t.network().params() + t.network().param_count());
@@ -173,6 +174,10 @@ TEST_CASE("a config that does not fit the data is rejected before training") {
     CHECK_THROWS_AS(Trainer(c, data.split()), Error);
     c = toy_config();
     CHECK_THROWS_AS(Trainer(c, data.split(), std::vector<float>(5, 0.0f)), Error);
+    // A test label the output layer has no neuron for is caught too, not only training labels.
+    Toy odd(600);
+    odd.labels.back() = 7;
+    CHECK_THROWS_WITH_AS(Trainer(toy_config(), odd.split()), doctest::Contains("output"), Error);
 }
 
 TEST_CASE("a training step allocates nothing") {

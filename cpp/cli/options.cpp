@@ -63,8 +63,12 @@ Options parse_options(const std::vector<std::string>& args) {
             value = option.substr(option.find('=') + 1);
             option = option.substr(0, option.find('='));
         }
-        if (option == "--help" || option == "-h") { o.help = true; continue; }
-        if (option == "--json") { o.json = true; continue; }
+        if (option == "--help" || option == "-h" || option == "--json") {
+            if (has_inline) throw Error(option + " takes no value");
+            if (option == "--json") o.json = true;
+            else o.help = true;
+            continue;
+        }
         if (option.rfind("--", 0) != 0)
             throw Error("unexpected argument '" + option + "'; options start with --, see --help");
         static const char* const with_value[] = {"--sizes", "--epochs", "--batch", "--eta", "--activation",

@@ -37,6 +37,8 @@ expect_fail "zero neurons" 2 "0 neurons" -- --sizes 784,0,10
 expect_fail "bad activation" 2 "sigmoid" -- --activation softsign
 expect_fail "seed out of range" 2 "--seed must be between" -- --seed -1
 expect_fail "epochs zero" 2 "--epochs must be between 1" -- --epochs 0
+expect_fail "a flag given a value" 2 "--json takes no value" -- --json=1
+expect_fail "eta beyond float" 1 "too large" -- --eta 1e39
 
 # Bad hyperparameters and data: exit 1, before or after reading data.
 expect_fail "eta <= 0" 1 "eta" -- --eta 0 --data "$DATA"
