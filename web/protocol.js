@@ -24,7 +24,8 @@ export const DEFAULT_CONFIG = Object.freeze({
 
 // page -> worker
 export const ToWorker = Object.freeze({
-  LOAD: 'load',             // { dataUrl }            fetch (or re-fetch) the four files
+  LOAD: 'load',             // { dataUrl, stallSeconds? }  fetch (or re-fetch) the four files;
+                            //   stallSeconds: no bytes for that long fails the file (tests; 15)
   CONFIGURE: 'configure',   // { config }             a fresh network from config (also: reset)
   START: 'start',           // {}                     train until the last epoch or a pause
   PAUSE: 'pause',           // {}                     stop after the current chunk

@@ -1,5 +1,5 @@
-// The Web Worker that owns the WebAssembly module: streams MNIST into the C++ reader, trains in
-// chunks of mini-batches and posts progress between them (messages: protocol.js).
+// The Web Worker that owns the WebAssembly module: has MNIST streamed into it (download.js), trains
+// in chunks of mini-batches and posts progress between them (messages: protocol.js).
 // Not the page: it never touches the DOM, and the page never touches the module.
 'use strict';
 
@@ -8,16 +8,16 @@ importScripts('wasm/backprop_lab.js');   // the Emscripten glue is a classic scr
 const CHUNK_SECONDS = 0.04;        // compute per chunk: short enough for PAUSE to feel instant
 const PROGRESS_INTERVAL = 50;      // ms between PROGRESS messages (points of the cost chart)
 const PARAMS_INTERVAL = 200;       // ms between weight snapshots (each is a copy of every weight)
-const DOWNLOAD_INTERVAL = 100;     // ms between DOWNLOAD messages of one file
 const RATE_WINDOW = 500;           // ms of training behind each examples-per-second figure
 
 let P = null;          // protocol.js
+let D = null;          // download.js
 let module = null;     // the instantiated WASM module
 let data = null;       // MnistData, once the four files are in
 let lab = null;        // Lab: the network and its trainer
 let config = null;     // the config lab was built from
 let running = false;
-let loading = null;    // { controller } of the LOAD under way
+let loading = null;    // the AbortController of the LOAD under way
 const queue = [];      // messages that arrived before the module was ready
 
 // ---- messages ---------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ self.onmessage = (event) => {
 
 (async () => {
   try {
-    P = await import('./protocol.js');
+    [P, D] = await Promise.all([import('./protocol.js'), import('./download.js')]);
     const base = new URL('wasm/', self.location.href);
     module = await createBackpropLab({ locateFile: (path) => new URL(path, base).href });
   } catch (e) {
@@ -52,7 +52,7 @@ function handle(message) {
   const T = P.ToWorker;
   try {
     switch (message && message.type) {
-      case T.LOAD: load(message.dataUrl || 'data/mnist/').catch(failed); break;
+      case T.LOAD: load(message.dataUrl || 'data/mnist/', Number(message.stallSeconds)).catch(failed); break;
       case T.CONFIGURE: configure(message.config); break;
       case T.START: start(); break;
       case T.PAUSE: pause(); break;
@@ -79,143 +79,32 @@ function failed(e) {
   }
 }
 
-// ---- LOAD: stream the four gzipped IDX files into the C++ readers ----------------------------
+// ---- LOAD: the four files, streamed into the C++ readers by download.js ----------------------
 
-class DataError extends Error {
-  constructor(file, message) {
-    super(message);
-    this.file = file;
-  }
-}
-
-async function load(dataUrl) {
-  if (loading) loading.controller.abort();   // a new LOAD replaces the one under way
-  const current = { controller: new AbortController(), error: null };
-  loading = current;
-  const readers = P.MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0));
-  const tasks = P.MNIST_FILES.map((name, i) =>
-    streamFile(`${dataUrl}${name}.gz`, `${name}.gz`, readers[i], current.controller.signal)
-      .catch((e) => {
-        // The first real failure stops the other downloads; theirs are consequences.
-        if (!current.error) current.error = e;
-        current.controller.abort();
-      }));
-  await Promise.all(tasks);
-
+async function load(dataUrl, stallSeconds) {
+  if (loading) loading.abort();   // a new LOAD replaces the one under way
+  const controller = new AbortController();
+  loading = controller;
+  let fresh;
   try {
-    if (loading !== current) return;      // superseded: the newer LOAD reports
+    fresh = await D.loadMnist(module, dataUrl, {
+      signal: controller.signal,
+      stallSeconds: stallSeconds > 0 ? stallSeconds : D.STALL_SECONDS,
+      onProgress: (file, received, total) => post(P.FromWorker.DOWNLOAD, { file, received, total }),
+    });
+  } catch (e) {
+    if (loading !== controller) return;   // superseded: the newer LOAD reports
     loading = null;
-    if (current.error) {
-      const e = current.error;
-      post(P.FromWorker.DATA_ERROR, { file: e.file || '', message: messageOf(e) });
-      return;
-    }
-    const fresh = new module.MnistData();
-    try {
-      readers.forEach((reader, i) => fresh.setFile(i, reader));
-      fresh.check();
-    } catch (e) {
-      fresh.delete();
-      post(P.FromWorker.DATA_ERROR, { file: '', message: messageOf(e) });
-      return;
-    }
-    // A network keeps the data it was built on alive; the page configures a new one.
-    stopAndDropLab();
-    if (data) data.delete();
-    data = fresh;
-    post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount() });
-  } finally {
-    readers.forEach((reader) => reader.delete());
+    post(P.FromWorker.DATA_ERROR, { file: e.file || '', message: messageOf(e) });
+    return;
   }
-}
-
-// Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader.
-async function streamFile(url, file, reader, signal) {
-  let response;
-  try {
-    response = await fetch(url, { signal });
-  } catch (e) {
-    if (signal.aborted) throw e;
-    throw new DataError(file, `${file}: download failed (${messageOf(e)})`);
-  }
-  if (!response.ok) throw new DataError(file, `${file}: download failed (HTTP ${response.status})`);
-
-  let total = Number(response.headers.get('Content-Length')) || 0;
-  let received = 0, lastPost = 0, networkFailed = false;
-  const progress = (force) => {
-    const now = performance.now();
-    if (!force && now - lastPost < DOWNLOAD_INTERVAL) return;
-    lastPost = now;
-    post(P.FromWorker.DOWNLOAD, { file, received, total });
-  };
-  const counted = response.body.pipeThrough(new TransformStream({
-    transform(chunk, controller) {
-      received += chunk.byteLength;
-      progress(false);
-      controller.enqueue(chunk);
-    },
-  }));
-  // A host that sends the .gz with Content-Encoding: gzip has the browser inflate it already;
-  // IDX starts with 00 00, gzip with 1f 8b, so the first bytes tell which we got.
-  const raw = counted.getReader();
-  let first;
-  try {
-    first = await raw.read();
-  } catch (e) {
-    if (signal.aborted) throw e;
-    throw new DataError(file, describeStreamError(file, e, true, received, total));
-  }
-  const rest = new ReadableStream({
-    start(controller) { if (!first.done) controller.enqueue(first.value); },
-    async pull(controller) {
-      let next;
-      try {
-        next = await raw.read();
-      } catch (e) {
-        networkFailed = true;
-        throw e;
-      }
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel(reason) { return raw.cancel(reason); },
-  });
-  const gzip = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
-  if (!gzip) total = 0;   // the compressed size no longer describes these bytes
-  const body = (gzip ? rest.pipeThrough(new DecompressionStream('gzip')) : rest).getReader();
-
-  for (;;) {
-    let next;
-    try {
-      next = await body.read();
-    } catch (e) {
-      if (signal.aborted) throw e;
-      throw new DataError(file, describeStreamError(file, e, networkFailed, received, total));
-    }
-    if (next.done) break;
-    try {
-      reader.feed(next.value);
-    } catch (e) {
-      body.cancel().catch(() => {});
-      throw new DataError(file, messageOf(e));   // the core names the file and the damage
-    }
-  }
-  progress(true);
-  try {
-    reader.finish();
-  } catch (e) {
-    throw new DataError(file, `${file}: ${messageOf(e)}`);
-  }
-}
-
-function describeStreamError(file, e, networkFailed, received, total) {
-  if (networkFailed || (total && received < total)) {
-    const got = total ? ` after ${received} of ${total} bytes` : '';
-    return `${file}: the download was cut off${got} (${messageOf(e)})`;
-  }
-  if (/truncat|unexpected end|incomplete|terminated/i.test(messageOf(e)))
-    return `${file}: the download was cut off (truncated gzip data)`;
-  return `${file}: the file is not valid gzip data (corrupt: ${messageOf(e)})`;
+  if (loading !== controller) return fresh.delete();   // replaced as it finished
+  loading = null;
+  // A network keeps the data it was built on alive; the page configures a new one.
+  stopAndDropLab();
+  if (data) data.delete();
+  data = fresh;
+  post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount() });
 }
 
 // ---- CONFIGURE: a fresh network ---------------------------------------------------------------

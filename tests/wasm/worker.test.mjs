@@ -1,5 +1,5 @@
 // The worker (web/worker.js) driven message by message in headless Chromium, without the page:
-// broken downloads (404, truncated, cut off, corrupt), retry, training chunks, pause, step,
+// broken downloads (404, truncated, cut off, corrupt, stalled), retry, training chunks, pause, step,
 // predict, config errors and divergence. Not the page (tests/web/ drive that); skips if the
 // WASM build, the gzipped MNIST of build.sh or /usr/bin/chromium is missing.
 import { test, before, after } from 'node:test';
@@ -47,7 +47,7 @@ function serve(req, res) {
   };
   if (url === '/harness.html') return send(200, Buffer.from(HARNESS_HTML), { 'Content-Type': 'text/html' });
   if (url === '/harness.js') return send(200, Buffer.from(HARNESS_JS), { 'Content-Type': 'text/javascript' });
-  if (url === '/worker.js' || url === '/protocol.js')
+  if (['/worker.js', '/download.js', '/protocol.js'].includes(url))
     return send(200, readFileSync(path.join(root, 'web', url)), { 'Content-Type': TYPES['.js'] });
   const wasm = url.match(/^\/wasm\/(backprop_lab\.(js|wasm))$/);
   if (wasm) return send(200, readFileSync(path.join(root, 'build/wasm', wasm[1])),
@@ -66,11 +66,21 @@ function serve(req, res) {
       res.write(body.subarray(0, body.length >> 1));
       return setTimeout(() => res.destroy(), 50);
     }
+    if (how === 'stall') {   // announces the whole file, sends three quarters, then nothing
+      held.add(res);
+      res.writeHead(200, { 'Content-Length': body.length });
+      const quarter = (i) => () => res.write(body.subarray(i * (body.length >> 2), (i + 1) * (body.length >> 2)));
+      quarter(0)();
+      setTimeout(quarter(1), 1200);   // reported: long after the first (and the other files)
+      return setTimeout(quarter(2), 1230);   // within the 100 ms throttle of the second
+    }
+    if (how === 'silent') return held.add(res);   // never answers
   }
   send(200, body, { 'Content-Type': 'application/octet-stream' });
 }
 
 let server, context, page, profile;
+const held = new Set();   // responses the stalling server keeps open
 
 before(async () => {
   if (skip) return;
@@ -89,7 +99,11 @@ before(async () => {
 
 after(async () => {
   if (context) await context.close();
-  if (server) server.close();
+  for (const res of held) res.destroy();
+  if (server) {
+    server.close();
+    server.closeAllConnections();
+  }
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
@@ -135,6 +149,35 @@ test('broken downloads give DATA_ERROR naming the file and the damage; retry wor
     const last = downloads.filter((m) => m.file === `${name}.gz`).at(-1);
     assert.ok(last && last.total > 0 && last.received === last.total, name);
   }
+});
+
+test('a stalled download gives DATA_ERROR with the bytes it got; retry works', { skip }, async () => {
+  const full = readFileSync(path.join(dataDir, VICTIM)).length;
+  const sent = 3 * (full >> 2);
+  const expect = {
+    'broken-stall/': `${VICTIM}: the download stalled (no data for 2 s after ${sent} of ${full} bytes); ` +
+      'check the connection and retry',
+    'broken-silent/': `${VICTIM}: the download stalled (no response for 2 s); check the connection and retry`,
+  };
+  for (const [dataUrl, message] of Object.entries(expect)) {
+    const n = await count();
+    await send({ type: 'load', dataUrl, stallSeconds: 2 });
+    const e = await next(['data-error', 'data-ready'], n, 12000);   // the default would take 15 s
+    assert.deepEqual([e.type, e.file, e.message], ['data-error', VICTIM, message], dataUrl);
+    // Every file's last DOWNLOAD comes before the error, and says where it stopped: the third
+    // quarter came within the 100 ms throttle of the second, so only the final report carries it.
+    const log = await since(n);
+    const error = log.findIndex((m) => m.type === 'data-error');
+    assert.ok(log.slice(error).every((m) => m.type !== 'download'), dataUrl);
+    const victim = log.filter((m) => m.type === 'download' && m.file === VICTIM);
+    if (dataUrl === 'broken-stall/') {
+      assert.deepEqual([victim.at(-1).received, victim.at(-1).total], [sent, full]);
+    } else {
+      assert.equal(victim.length, 0, 'no response, so no bytes to report');
+    }
+  }
+  const ready = await load('data/mnist/');
+  assert.deepEqual([ready.type, ready.train, ready.test], ['data-ready', 60000, 10000]);
 });
 
 test('training runs in chunks; pause, step and predict are handled between them', { skip }, async (t) => {

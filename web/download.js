@@ -1,0 +1,186 @@
+// Streams the four gzipped MNIST IDX files into the C++ incremental readers (module.IdxReader):
+// fetch, DecompressionStream, a stall watchdog per file, and error messages a user can act on.
+// Not the worker's message loop: the worker (worker.js) calls loadMnist and posts the messages.
+import { MNIST_FILES } from './protocol.js';
+
+export const STALL_SECONDS = 15;     // a file that sends nothing for this long has stalled
+const DOWNLOAD_INTERVAL = 100;       // ms between progress reports of one file
+const LATE_MS = 250;                 // a watchdog timer this late was held up by our own work
+
+// A failed download or bad data; file is the .gz name the page shows it against.
+class DataError extends Error {
+  constructor(file, message) {
+    super(message);
+    this.file = file;
+  }
+}
+
+function messageOf(e) {
+  return (e && e.message) || String(e);
+}
+
+// Resolves to a new MnistData (the caller owns it and must .delete() it), or rejects with a
+// DataError for the first file that failed; the other downloads are cancelled. When signal aborts
+// (a newer LOAD), it rejects with the abort and reports nothing more.
+// onProgress(file, received, total): compressed bytes, throttled, and always once more at the end
+// of every file that got a response, so a bar never stays at an old value.
+export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeconds = STALL_SECONDS }) {
+  const cancel = new AbortController();   // the first failure stops the other files
+  const abort = () => cancel.abort();
+  signal.addEventListener('abort', abort);
+  let error = null;
+  const readers = MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0));
+  try {
+    // Every download settles before the readers are deleted: none may feed a deleted reader.
+    await Promise.all(MNIST_FILES.map((name, i) => {
+      const file = `${name}.gz`;
+      const report = (received, total) => { if (!signal.aborted) onProgress(file, received, total); };
+      return streamFile(`${dataUrl}${file}`, file, readers[i], { signal: cancel.signal, report, stallSeconds })
+        .catch((e) => {
+          if (!error && !cancel.signal.aborted) error = e;   // later failures are consequences
+          cancel.abort();
+        });
+    }));
+    if (signal.aborted) throw new DOMException('The MNIST download was replaced', 'AbortError');
+    if (error) throw error;
+    const data = new module.MnistData();
+    try {
+      readers.forEach((reader, i) => data.setFile(i, reader));
+      data.check();
+    } catch (e) {
+      data.delete();
+      throw new DataError('', messageOf(e));
+    }
+    return data;
+  } finally {
+    signal.removeEventListener('abort', abort);
+    readers.forEach((reader) => reader.delete());
+  }
+}
+
+// Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader. A watchdog
+// aborts the fetch when no bytes (or no response) arrive for stallSeconds: an open connection
+// that sends nothing never errors by itself, and the page would wait forever.
+async function streamFile(url, file, reader, { signal, report, stallSeconds }) {
+  const controller = new AbortController();
+  const cancelled = () => controller.abort();
+  signal.addEventListener('abort', cancelled);
+  let received = 0, total = 0, lastReport = 0, answered = false, stalled = false, timer = 0;
+  // A timer that fires late means this thread was busy (inflating other files), and bytes that
+  // came meanwhile may still wait in the queue behind it: look again shortly instead of aborting.
+  const arm = (ms) => {
+    const due = performance.now() + ms;
+    timer = setTimeout(() => {
+      if (performance.now() - due > LATE_MS) arm(LATE_MS);
+      else { stalled = true; controller.abort(); }
+    }, ms);
+  };
+  const watch = () => {
+    clearTimeout(timer);
+    arm(stallSeconds * 1000);
+  };
+  const progress = (force) => {
+    const now = performance.now();
+    if (!force && now - lastReport < DOWNLOAD_INTERVAL) return;
+    lastReport = now;
+    report(received, total);
+  };
+  // Why the stream failed: stalled, cancelled (rethrown as is), or the network/data damage.
+  const failure = (e, describe) => {
+    if (stalled) {
+      const of = total ? ` of ${total}` : '';
+      const after = answered ? `no data for ${stallSeconds} s after ${received}${of} bytes`
+        : `no response for ${stallSeconds} s`;
+      return new DataError(file, `${file}: the download stalled (${after}); check the connection and retry`);
+    }
+    if (signal.aborted) return e;
+    return new DataError(file, describe());
+  };
+
+  try {
+    watch();
+    let response;
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (e) {
+      throw failure(e, () => `${file}: download failed (${messageOf(e)})`);
+    }
+    if (!response.ok) throw new DataError(file, `${file}: download failed (HTTP ${response.status})`);
+    answered = true;
+    total = Number(response.headers.get('Content-Length')) || 0;
+    watch();
+
+    let networkFailed = false;
+    const counted = response.body.pipeThrough(new TransformStream({
+      transform(chunk, out) {
+        received += chunk.byteLength;
+        watch();
+        progress(false);
+        out.enqueue(chunk);
+      },
+      flush() { clearTimeout(timer); },   // all bytes are in: the rest is our own work
+    }));
+    // A host that sends the .gz with Content-Encoding: gzip has the browser inflate it already;
+    // IDX starts with 00 00, gzip with 1f 8b, so the first bytes tell which we got.
+    const raw = counted.getReader();
+    let first;
+    try {
+      first = await raw.read();
+    } catch (e) {
+      throw failure(e, () => describeStreamError(file, e, true, received, total));
+    }
+    const rest = new ReadableStream({
+      start(out) { if (!first.done) out.enqueue(first.value); },
+      async pull(out) {
+        let next;
+        try {
+          next = await raw.read();
+        } catch (e) {
+          networkFailed = true;
+          throw e;
+        }
+        if (next.done) out.close();
+        else out.enqueue(next.value);
+      },
+      cancel(reason) { return raw.cancel(reason); },
+    });
+    const gzip = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
+    if (!gzip) total = 0;   // the compressed size no longer describes these bytes
+    const body = (gzip ? rest.pipeThrough(new DecompressionStream('gzip')) : rest).getReader();
+
+    for (;;) {
+      let next;
+      try {
+        next = await body.read();
+      } catch (e) {
+        throw failure(e, () => describeStreamError(file, e, networkFailed, received, total));
+      }
+      if (next.done) break;
+      try {
+        reader.feed(next.value);
+      } catch (e) {
+        body.cancel().catch(() => {});
+        throw new DataError(file, messageOf(e));   // the core names the file and the damage
+      }
+    }
+    try {
+      reader.finish();
+    } catch (e) {
+      throw new DataError(file, `${file}: ${messageOf(e)}`);
+    }
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', cancelled);
+    if (answered) progress(true);   // completed, failed, stalled or cancelled: where it stopped
+  }
+}
+
+function describeStreamError(file, e, networkFailed, received, total) {
+  if (networkFailed || (total && received < total)) {
+    const got = total ? ` after ${received} of ${total} bytes` : '';
+    return `${file}: the download was cut off${got} (${messageOf(e)})`;
+  }
+  if (/truncat|unexpected end|incomplete|terminated/i.test(messageOf(e)))
+    return `${file}: the download was cut off (truncated gzip data)`;
+  return `${file}: the file is not valid gzip data (corrupt: ${messageOf(e)})`;
+}
