@@ -8,22 +8,27 @@ import { ConfusionMatrix } from './views/confusion.js';
 import { SettingsForm, PresetList } from './views/controls.js';
 import { DownloadBars, fileKey } from './views/downloads.js';
 import { DrawPad } from './views/draw.js';
+import { RunKeys } from './views/keyboard.js';
 import { OutputBars } from './views/outputs.js';
 import { renderStatus, bestEpoch } from './views/status.js';
 import { drawTiles, LayerHeatmaps } from './views/weights.js';
 
 const $ = id => document.getElementById(id);
 const PREDICT_EVERY_MS = 250;   // live re-prediction while training, at most this often
+// A point of the cost chart is the mean of at least this many mini-batches: one mini-batch's
+// cost (a Step) is noisy enough to dwarf the curve on a log scale.
+const MIN_BATCHES_PER_POINT = 10;
 
 const fromHash = parseHash(location.hash);
 const state = {
   config: fromHash.config, dataUrl: fromHash.dataUrl, autostart: fromHash.autostart,
   workerReady: false, data: null, files: new Map(), error: null,
   run: null,            // { config, layout, batchesPerEpoch } of the network the worker holds
-  configuring: false,   // a CONFIGURE is on its way: ignore the old network's late messages
+  configuring: 0,       // CONFIGUREs on their way: ignore the old network's late messages
   autostarted: false, running: false, done: false, diverged: null,
-  startWhenReady: false,   // Start pressed while the data was still arriving
+  startWhenReady: false,   // START once the network is built (Start pressed early, a preset mid-run)
   params: null, epochs: [], costX: [], cost: [], progress: null, outputs: null,
+  trainedBatches: 0, costBucket: { batches: 0, sum: 0 },   // cost not yet plotted
   predicting: false, predictAgain: false, lastPredict: 0,
 };
 
@@ -41,14 +46,19 @@ function invalidate(...parts) {
 const accuracyChart = new AccuracyChart($('accuracy-chart'));
 const costChart = new CostChart($('cost-chart'));
 const confusion = new ConfusionMatrix($('confusion'));
-const downloads = new DownloadBars($('downloads'));
+const downloads = new DownloadBars($('downloads'), $('downloads-summary'), $('data-panel'));
 const heatmaps = new LayerHeatmaps($('heatmaps'));
 const outputs = new OutputBars($('outputs'), $('prediction'));
-const settings = new SettingsForm($('settings'), config => applyConfig(config));
+// Settings and presets stay usable while training: a change stops the run and builds a fresh
+// network (as Reset does); a preset picked mid-run trains at once (a lecturer switching experiments).
+const settings = new SettingsForm($('settings'), config => {
+  if (!state.run || !sameConfig(config, state.config)) applyConfig(config);
+});
 const presets = new PresetList($('presets'), preset => {
   settings.fill(preset.config);
-  applyConfig(preset.config);
+  applyConfig(preset.config, { start: state.running || state.startWhenReady });
 });
+const keys = new RunKeys(() => state.running);
 const pad = new DrawPad($('draw'), $('processed'), pixels => {
   if (!pixels) {
     state.outputs = null;
@@ -71,7 +81,7 @@ function configure() {
   if (state.running) send(ToWorker.PAUSE);
   if (state.error && !state.error.retry) state.error = null;   // a new config may well fix it
   state.run = null;          // the worker drops its network first, whatever follows
-  state.configuring = true;
+  state.configuring++;
   send(ToWorker.CONFIGURE, { config: state.config });
   invalidate('status');
 }
@@ -88,10 +98,12 @@ function requestPrediction() {
   send(ToWorker.PREDICT, { pixels }, [pixels.buffer]);
 }
 
-// A config from the form, a preset or the hash: into the URL, and a fresh network from it.
-function applyConfig(config) {
+// A config from the form, a preset or the hash: into the URL, and a fresh network from it
+// (trained at once if `start`).
+function applyConfig(config, { start = false } = {}) {
   state.config = config;
   history.replaceState(null, '', formatHash(config, state.dataUrl, state.autostart));
+  if (start) state.startWhenReady = true;
   configure();
   invalidate('status', 'presets');
 }
@@ -104,6 +116,9 @@ function applyHash() {
     ? `Some settings in the link were not valid, so their defaults are used: ${parsed.problems.join('; ')}.`
     : '';
   state.autostart = parsed.autostart;
+  // The address bar shows what is applied: invalid keys go, the defaults used in their place come.
+  const applied = formatHash(parsed.config, parsed.dataUrl, parsed.autostart);
+  if (location.hash !== applied) history.replaceState(null, '', applied);
   settings.fill(parsed.config);
   const reload = parsed.dataUrl !== state.dataUrl;
   state.dataUrl = parsed.dataUrl;
@@ -129,20 +144,26 @@ const handlers = {
   },
   [FromWorker.DATA_READY]({ train, test }) {
     state.data = { train, test };
+    invalidate('downloads');
     configure();
   },
   [FromWorker.DATA_ERROR]({ file, message }) {
     const key = fileKey(file || '');
-    if (state.files.has(key)) state.files.get(key).failed = true;
+    // The first failure stops the other downloads: those not complete were cancelled, not empty.
+    for (const [name, f] of state.files) {
+      if (name === key) f.failed = true;
+      else if (f.total > 0 ? f.received < f.total : f.received === 0) f.cancelled = true;
+    }
     const named = !file || message.includes(key);
     state.error = { message: named ? message : `${key}.gz: ${message}`, retry: true };
     invalidate('downloads', 'status');
   },
   [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch }) {
-    state.configuring = false;
+    state.configuring = Math.max(0, state.configuring - 1);
+    if (state.configuring) return;   // already replaced by a newer CONFIGURE
     state.run = { config, layout, batchesPerEpoch };
     Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null,
-      diverged: null, done: false });
+      trainedBatches: 0, costBucket: { batches: 0, sum: 0 }, diverged: null, done: false });
     heatmaps.setLayout(layout);
     confusion.clear();
     invalidate('status', 'charts', 'weights', 'presets');
@@ -156,8 +177,7 @@ const handlers = {
   [FromWorker.PROGRESS](p) {
     if (state.configuring) return;
     state.progress = p;
-    state.costX.push(p.epoch + p.batch / p.batchesPerEpoch);
-    state.cost.push(p.cost);
+    addCost(p);
     if (p.params) {
       state.params = p.params;
       dirty.add('weights');
@@ -190,12 +210,28 @@ const handlers = {
     }
   },
   [FromWorker.ERROR]({ message }) {
-    state.configuring = false;
+    state.configuring = 0;
     state.predicting = false;
     state.error = { message, retry: false };
     invalidate('status');
   },
 };
+
+// p.cost is the mean over the mini-batches since the previous PROGRESS: pool them until a point
+// stands for enough of them (a diverging run shows its last ones, whatever their number).
+function addCost(p) {
+  const trained = p.epoch * p.batchesPerEpoch + p.batch;
+  const batches = trained - state.trainedBatches;
+  state.trainedBatches = trained;
+  if (batches <= 0 || p.cost == null) return;
+  const bucket = state.costBucket;
+  bucket.batches += batches;
+  bucket.sum += batches * p.cost;
+  if (bucket.batches < MIN_BATCHES_PER_POINT && !state.diverged) return;
+  state.costX.push(trained / p.batchesPerEpoch);
+  state.cost.push(bucket.sum / bucket.batches);
+  state.costBucket = { batches: 0, sum: 0 };
+}
 
 worker.addEventListener('message', e => {
   const handler = handlers[e.data && e.data.type];
@@ -223,11 +259,8 @@ window.addEventListener('hashchange', applyHash);
 // --- drawing a frame from the latest data ------------------------------------------------------
 function render() {
   frame = 0;
-  if (dirty.has('status')) {
-    renderStatus(state);
-    settings.setDisabled(state.running);
-  }
-  if (dirty.has('downloads')) downloads.draw(state.files);
+  if (dirty.has('status')) keys.track(() => renderStatus(state));   // also moves the focus on
+  if (dirty.has('downloads')) downloads.draw(state.files, Boolean(state.data));
   if (dirty.has('charts')) {
     const e = state.epochs, preset = state.run && matchPreset(state.run.config);
     accuracyChart.setData(e.map((_, i) => i + 1), e.map(x => x.testCorrect / x.testTotal),
@@ -243,7 +276,7 @@ function render() {
     confusion.draw(state.epochs[state.epochs.length - 1].confusion);
   }
   if (dirty.has('presets')) {
-    presets.draw(state.run && matchPreset(state.run.config), bestEpoch(state.epochs), state.running);
+    presets.draw(state.run && matchPreset(state.run.config), bestEpoch(state.epochs));
   }
   if (dirty.has('outputs')) {
     if (state.outputs) outputs.draw(state.outputs);

@@ -1,6 +1,6 @@
 // Shared set-up for the browser end-to-end tests: the built site on a free port, one headless
 // Chromium for the whole file, a fresh context per test, and a watch on console and page errors.
-// Not a test itself; the tests are in page.test.mjs.
+// Not a test itself; the tests are in page.test.mjs and lecture.test.mjs.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,8 +34,8 @@ export async function launchBrowser() {
 
 // A fresh context and page; every console error or uncaught exception, in the page or in its
 // worker, is collected in `errors`, which checkNoErrors() asserts empty.
-export async function openPage(browser, setup = async () => {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+export async function openPage(browser, setup = async () => {}, { viewport = VIEWPORT } = {}) {
+  const context = await browser.newContext({ viewport });
   await setup(context);
   const page = await context.newPage();
   const errors = [];
@@ -74,4 +74,10 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   const file = path.join(SCREENSHOTS, name);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+// Resolves when the status line's data-state is `phase` (ready, running, paused, ...).
+export async function waitForState(page, phase, timeout) {
+  await page.waitForFunction(p => document.querySelector('[data-testid="status"]').dataset.state === p,
+    phase, { timeout, polling: 50 });
 }

@@ -198,9 +198,10 @@ test('a config in the URL is shown in the controls and is what trains', { timeou
   const twelve = await canvasColours(page, 'weights');
   assert.deepEqual([twelve.width, twelve.height], [4 * 29 + 1, 3 * 29 + 1]);
 
-  // Invalid values: a clear message, and the defaults in their place.
-  await page.goto(site.url + '#sizes=784,abc,10&eta=-1&batch=20');
-  await page.reload();
+  // Invalid values, opened as a fresh page: a clear message, the defaults in their place, and
+  // the address bar rewritten to what is applied (the bad keys gone, a valid data URL kept).
+  await page.goto('about:blank');
+  await page.goto(site.url + '#sizes=784,abc,10&eta=-1&batch=20&colour=red&data=data/mnist/&autostart=maybe');
   await ready(page);
   const message = byTestId(page, 'config-message');
   assert.ok(await message.isVisible());
@@ -208,6 +209,9 @@ test('a config in the URL is shown in the controls and is what trains', { timeou
   assert.equal(await page.inputValue('#hidden'), '30');
   assert.equal(await page.inputValue('#eta'), '3');
   assert.equal(await page.inputValue('#batch-size'), '20');
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /^#sizes=784,30,10&.*eta=3&batch=20&/);
+  assert.doesNotMatch(hash, /abc|eta=-1|colour|autostart|data=/);
   checkNoErrors(errors);
   await context.close();
 });
@@ -230,6 +234,10 @@ test('a truncated download shows the error, and retry recovers', { timeout: 2 * 
   assert.ok(cut >= 1, 'the worker fetch was not intercepted');
   assert.match(await byTestId(page, 'error').textContent(), /t10k-images-idx3-ubyte/);
   assert.equal(await state(page), 'error');
+  // The failed file says so; the others read complete or cancelled, never an empty "0 kB".
+  const bars = await page.locator('#downloads li').allTextContents();
+  assert.equal(bars.filter(t => /failed$/.test(t)).length, 1, bars.join(' | '));
+  for (const t of bars) assert.match(t, /failed$|cancelled$|([\d.]+ [kM]B) \/ \1$/, bars.join(' | '));
   assert.ok(await byTestId(page, 'start').isDisabled());
   await screenshot(page, 'download-error.png', { fullPage: false });
   await byTestId(page, 'retry').click();

@@ -1,5 +1,6 @@
 // The settings form (every run-config field, checked as typed) and the book's presets, each with
-// the book's figure beside ours. Not where a config is applied: main.js decides that.
+// the book's figure beside ours. Both stay usable while training. Not where a config is applied:
+// main.js decides that.
 import { FIELD_PARSERS, parseHidden, PRESETS } from '../config.js';
 
 // config key -> id of its form element (hidden layers are typed without 784 and 10).
@@ -13,7 +14,6 @@ export class SettingsForm {
   // onChange(config): called with a complete, valid config after the user changes a field.
   constructor(form, onChange) {
     this.form = form;
-    this.fieldset = form.querySelector('fieldset');
     this.sizesView = form.querySelector('#sizes-view');
     this.onChange = onChange;
     form.addEventListener('change', () => {
@@ -62,10 +62,6 @@ export class SettingsForm {
     if (config.sizes) this.sizesView.textContent = `[${config.sizes.join(', ')}]`;
     return ok ? config : null;
   }
-
-  setDisabled(disabled) {
-    this.fieldset.disabled = disabled;
-  }
 }
 
 export class PresetList {
@@ -82,20 +78,26 @@ export class PresetList {
       const book = document.createElement('span');
       book.className = 'book';
       book.textContent = preset.book;
+      li.append(button, book);
+      if (preset.note) {
+        const note = document.createElement('span');
+        note.className = 'note';
+        note.textContent = preset.note;
+        li.append(note);
+      }
       const ours = document.createElement('span');
       ours.className = 'ours';
-      li.append(button, book, ours);
+      li.append(ours);
       list.append(li);
       return { preset, li, button, ours };
     });
   }
 
   // active: the preset the trained network matches (or null); best: { accuracy, epoch } or null.
-  draw(active, best, disabled) {
+  draw(active, best) {
     for (const { preset, li, button, ours } of this.items) {
       const on = preset === active;
       button.setAttribute('aria-pressed', String(on));
-      button.disabled = disabled;
       li.classList.toggle('active', on);
       ours.textContent = on && best
         ? `ours: ${(100 * best.accuracy).toFixed(2)}% (best, epoch ${best.epoch})`

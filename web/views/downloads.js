@@ -1,5 +1,6 @@
 // One progress bar per MNIST file (compressed bytes received of total), so a slow or stuck
-// download is visible. Not the fetching: the worker streams the files and reports bytes.
+// download is visible; once the data is in, the panel shrinks to one line (screen space is for
+// the network). Not the fetching: the worker streams the files and reports bytes.
 import { MNIST_FILES } from '../protocol.js';
 
 const LABELS = {
@@ -18,7 +19,10 @@ export function fileKey(file) {
 }
 
 export class DownloadBars {
-  constructor(list) {
+  // list: the <ul> of bars; summary: the one line shown instead once the data is in; panel: the
+  // section, marked .compact then.
+  constructor(list, summary, panel) {
+    Object.assign(this, { list, summary, panel });
     this.bars = new Map();
     for (const name of MNIST_FILES) {
       const li = document.createElement('li');
@@ -43,12 +47,20 @@ export class DownloadBars {
       progress.max = 1;
       progress.value = 0;
       amount.textContent = 'waiting';
-      li.classList.remove('failed', 'done');
+      li.classList.remove('failed', 'cancelled', 'done');
     }
+    this.compact(false);
   }
 
-  // files: Map name -> { received, total, failed }.
-  draw(files) {
+  compact(on) {
+    this.list.hidden = on;
+    this.summary.hidden = !on;
+    this.panel.classList.toggle('compact', on);
+  }
+
+  // files: Map name -> { received, total, failed, cancelled }; complete: the data is in.
+  draw(files, complete) {
+    let bytes = 0;
     for (const [name, f] of files) {
       const bar = this.bars.get(name);
       if (!bar) continue;
@@ -59,10 +71,14 @@ export class DownloadBars {
         bar.progress.removeAttribute('value');   // size unknown: indeterminate
       }
       const done = f.total > 0 && f.received >= f.total;
-      bar.amount.textContent = f.failed ? 'failed'
+      bar.amount.textContent = f.failed ? 'failed' : f.cancelled ? 'cancelled'
         : f.total > 0 ? `${size(f.received)} / ${size(f.total)}` : size(f.received);
       bar.li.classList.toggle('failed', Boolean(f.failed));
+      bar.li.classList.toggle('cancelled', Boolean(f.cancelled) && !f.failed);
       bar.li.classList.toggle('done', done && !f.failed);
+      bytes += f.received;
     }
+    this.summary.textContent = `all ${files.size} files in (${size(bytes)} gzipped)`;
+    this.compact(complete);
   }
 }

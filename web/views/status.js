@@ -3,7 +3,8 @@
 // state. Not the state itself (main.js) and not the charts.
 
 const $ = id => document.getElementById(id);
-const CHANCE = 0.2;   // below this test accuracy the network has not learned anything
+const CHANCE = 0.2;   // below this test accuracy the network has not learned anything (yet)
+const CRAWL_ETA = 0.01;   // at or below this η a near-chance network is learning, just slowly
 const percent = v => `${(100 * v).toFixed(2)}%`;
 
 // The epoch with the highest test accuracy so far: { accuracy, epoch (1-based) } or null.
@@ -48,6 +49,18 @@ function statusText(state) {
   return ['paused', `Paused in epoch ${done + 1} of ${epochs}. Resume, step or reset.`];
 }
 
+// Near chance has two opposite causes; say which one η points to only when it is clear.
+function nearChance(state, accuracy) {
+  const { eta } = state.run.config, n = state.epochs.length;
+  const after = `after ${n} epoch${n === 1 ? '' : 's'}`;
+  if (eta <= CRAWL_ETA) {
+    return `Learning crawls at this η (${eta}): test accuracy ${percent(accuracy)} ${after}, ` +
+      'still near chance (10%). A larger η learns faster.';
+  }
+  return `Accuracy is near chance (${percent(accuracy)}) ${after}: η is far too large ` +
+    '(the weights saturate) or far too small (learning crawls).';
+}
+
 // Writes only what changed: every text write would make the browser lay the page out again.
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
@@ -69,11 +82,10 @@ export function renderStatus(state) {
   const alarm = $('alarm');
   setText(alarm, state.diverged
     ? state.diverged.charAt(0).toUpperCase() + state.diverged.slice(1)
-    : accuracy !== null && accuracy < CHANCE
-      ? `Not learning: test accuracy ${percent(accuracy)} is near chance (10%, a random guess). ` +
-        'Try another learning rate η.'
-      : '');
+    : accuracy !== null && accuracy < CHANCE && state.run ? nearChance(state, accuracy) : '');
   alarm.hidden = !alarm.textContent;
+  // Divergence is an alarm; near chance is a caution: with a tiny η it is what the book shows.
+  alarm.classList.toggle('caution', !state.diverged);
 
   const ready = Boolean(state.run) && !state.configuring;
   const p = state.progress;

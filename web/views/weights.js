@@ -42,12 +42,28 @@ export function tileGrid(neurons) {
   return { cols, rows: Math.ceil(neurons / cols) };
 }
 
+// Shown smaller than its pixels (100 neurons in a projector-sized box), nearest-neighbour
+// scaling drops whole gap lines between tiles; smooth scaling keeps them. Shown larger, the
+// .pixelated class keeps each weight a crisp square. Checked when the box or the grid changes.
+function watchScale(canvas) {
+  if (!canvas.bplScale) {
+    canvas.bplScale = () => {
+      const shown = Math.min(canvas.clientWidth / canvas.width, canvas.clientHeight / canvas.height);
+      canvas.classList.toggle('pixelated', shown * devicePixelRatio >= 1);
+    };
+    new ResizeObserver(canvas.bplScale).observe(canvas);
+  }
+  canvas.bplScale();
+}
+
 // First weight layer: layer = { rows: neurons, cols: 784, wOffset }. Each tile gets its own
 // symmetric scale (its largest |w|), so every neuron's pattern is visible, not just the loudest.
 export function drawTiles(canvas, params, layer) {
   const n = layer.rows, grid = tileGrid(n), step = TILE + GAP;
   const width = grid.cols * step + GAP, height = grid.rows * step + GAP;
+  const resized = canvas.width !== width || canvas.height !== height || !canvas.bplScale;
   const { ctx, image, words } = surface(canvas, width, height);
+  if (resized) watchScale(canvas);
   words.fill(BACKGROUND);
   const scales = new Float32Array(n);
   // w is column-major (one column per input pixel j): walk it in memory order.

@@ -1,0 +1,50 @@
+// Keyboard help for the run buttons: when the focused button becomes disabled (Enter on Start
+// disables Start) focus moves to the next sensible action instead of falling to the body, and
+// Space starts or pauses while the keyboard is not busy in a field. Not the buttons' states
+// (status.js sets those) and not what the buttons do (main.js).
+
+const $ = id => document.getElementById(id);
+const RUN_BUTTONS = ['start', 'pause', 'step', 'reset'];
+// Space means something of its own here; elsewhere (the page itself) it is ours.
+const KEEPS_SPACE = 'input, select, textarea, button, a[href], [contenteditable], canvas';
+
+export class RunKeys {
+  // isRunning(): whether the network is training right now.
+  constructor(isRunning) {
+    this.isRunning = isRunning;
+    this.lost = false;   // a run button lost focus and no next action was enabled yet
+    document.addEventListener('keydown', e => this.space(e));
+  }
+
+  space(e) {
+    if (e.key !== ' ' || e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+    if (e.target instanceof Element && e.target.closest(KEEPS_SPACE)) return;
+    const button = this.isRunning() ? $('pause') : $('start');
+    if (button.disabled) return;
+    e.preventDefault();   // not a page scroll
+    button.click();
+  }
+
+  // Pause while running; otherwise Start (or Resume), Step, Reset: the first one enabled.
+  next() {
+    const ids = this.isRunning() ? ['pause'] : ['start', 'step', 'reset'];
+    return ids.map($).find(b => !b.disabled) || null;
+  }
+
+  // Runs update() (which enables and disables the buttons) and then moves the focus if the
+  // focused run button was disabled by it. If nothing is enabled yet, the focus moves on a later
+  // update, unless the user has put it somewhere else meanwhile.
+  track(update) {
+    const before = document.activeElement;
+    update();
+    if (before && RUN_BUTTONS.includes(before.id) && before.disabled) this.lost = true;
+    const active = document.activeElement;
+    if (active && active !== document.body && !active.disabled) this.lost = false;
+    if (!this.lost) return;
+    const next = this.next();
+    if (next) {
+      next.focus();
+      this.lost = false;
+    }
+  }
+}
