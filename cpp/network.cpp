@@ -48,29 +48,27 @@ void SparseBatch::add_dense(const float* x) {
 
 namespace {
 
-template <class Z, class A>
-void activate(Activation f, const Z& z, A&& a) {
+// a = f(z) and fp = f'(z), for backward. The sigmoid goes through t = exp(-|z|), one exp per
+// neuron: a = 1/(1+t) or t/(1+t), f' = t/(1+t)^2. That f' stays exact in float32 where a rounds
+// to 1 (z > 17); a (1 - a) would be 0 there and a saturated neuron could never recover.
+template <class Z, class A, class F>
+void activate(Activation f, const Z& z, A&& a, F&& fp) {
     switch (f) {
-    case Activation::sigmoid: a = (1.0f + (-z.array()).exp()).inverse(); break;
-    case Activation::tanh: a = z.array().tanh(); break;
-    case Activation::relu: a = z.array().max(0.0f); break;
+    case Activation::sigmoid: {
+        fp = (-z.array().abs()).exp();
+        const auto t = fp.array();
+        a = (z.array() >= 0.0f).select((1.0f + t).inverse(), t / (1.0f + t));
+        fp = t / (1.0f + t).square();
+        break;
     }
-}
-
-// sigma'(z) = sigma(z) sigma(-z), exact in float32 even where sigma(z) rounds to 1 (z > 17):
-// a (1 - a) would be 0 there and a saturated neuron could never recover.
-template <class Z>
-auto sigmoid_prime(const Z& z) {
-    return (1.0f + (-z.array()).exp()).inverse() * (1.0f + z.array().exp()).inverse();
-}
-
-// delta *= f'(z), with f' written through a = f(z) where that is cheaper.
-template <class Z, class A, class D>
-void times_derivative(Activation f, const Z& z, const A& a, D&& delta) {
-    switch (f) {
-    case Activation::sigmoid: delta.array() *= sigmoid_prime(z); break;
-    case Activation::tanh: delta.array() *= 1.0f - a.array().square(); break;
-    case Activation::relu: delta.array() *= (z.array() > 0.0f).template cast<float>(); break;
+    case Activation::tanh:
+        a = z.array().tanh();
+        fp = 1.0f - a.array().square();
+        break;
+    case Activation::relu:
+        a = z.array().max(0.0f);
+        fp = (z.array() > 0.0f).template cast<float>();
+        break;
     }
 }
 
@@ -122,6 +120,14 @@ inline void axpy8(float* __restrict y, const float* __restrict x, float v, int l
     }
 }
 
+// y[0, ld) = v x[0, ld): a column's first term (no zeroing pass, no load of stale values).
+inline void scale8(float* __restrict y, const float* __restrict x, float v, int ld) {
+    for (int c = 0; c < ld; c += 8) {
+        const f8 term = v * load8(x + c);
+        std::memcpy(y + c, &term, sizeof term);
+    }
+}
+
 // gather_sum for any ld that is a multiple of 8, in slices of at most 64 lanes.
 void gather_sum(const float* base, size_t stride, const int* idx, const float* val, int n, float* out,
                 int ld) {
@@ -152,6 +158,7 @@ Network::Network(std::vector<int> sizes, Activation activation, Cost cost, int m
         offset += size_t(sizes_[l + 1]) * sizes_[l] + sizes_[l + 1];
         z_.emplace_back(sizes_[l + 1], max_batch);
         a_.emplace_back(sizes_[l + 1], max_batch);
+        fprime_.emplace_back(sizes_[l + 1], max_batch);
         delta_.emplace_back(sizes_[l + 1], max_batch);
     }
     param_count_ = offset;
@@ -208,9 +215,10 @@ void Network::forward(const SparseBatch& x) {
             z.colwise() += b(l);
         }
         auto a = a_[l].leftCols(m_);
-        if (l < L - 1) activate(activation_, z, a);
-        else if (cost_ == Cost::log_likelihood) softmax(z, a);
-        else activate(Activation::sigmoid, z, a);
+        auto fp = fprime_[l].leftCols(m_);
+        if (l < L - 1) activate(activation_, z, a, fp);
+        else if (cost_ == Cost::log_likelihood) softmax(z, a);  // its f' cancels (backward)
+        else activate(Activation::sigmoid, z, a, fp);
     }
 }
 
@@ -250,7 +258,7 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
     // BP1: the output error. Cross-entropy and log-likelihood cancel sigma'(z): delta = a - y.
     auto dL = delta_[L - 1].leftCols(m_);
     dL = a_[L - 1].leftCols(m_) - y;
-    if (cost_ == Cost::quadratic) dL.array() *= sigmoid_prime(z_[L - 1].leftCols(m_));
+    if (cost_ == Cost::quadratic) dL.array() *= fprime_[L - 1].leftCols(m_).array();
 
     for (int l = L - 1; l >= 1; --l) {
         auto d = delta_[l].leftCols(m_);
@@ -262,17 +270,15 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
         // BP2: delta[l-1] = (w[l]^T delta[l]) * f'(z[l-1]).
         auto dprev = delta_[l - 1].leftCols(m_);
         dprev.noalias() = w(l).transpose() * d;
-        times_derivative(activation_, z_[l - 1].leftCols(m_), a_[l - 1].leftCols(m_), dprev);
+        dprev.array() *= fprime_[l - 1].leftCols(m_).array();
     }
 
     // Layer 0 against the sparse input: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s) touches
     // only the columns of lit inputs. They are summed in gw0_, whose columns are padded to ld_
-    // (see load8); the previous batch's columns are zeroed first.
+    // (see load8); a column's first term is stored, the others added. Columns the batch does not
+    // touch hold stale sums that nothing reads.
     const int rows = sizes_[1];
-    for (int j : touched_) {
-        std::fill_n(gw0_.data() + size_t(j) * ld_, ld_, 0.0f);
-        lit_[j] = 0;
-    }
+    for (int j : touched_) lit_[j] = 0;
     touched_.clear();
     VectorMap(grads_.data() + b_offset(0), rows).noalias() = delta_[0].leftCols(m_).rowwise().sum();
     for (int s = 0; s < m_; ++s) {
@@ -280,11 +286,14 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
         std::copy_n(delta_[0].data() + size_t(s) * rows, rows, delta0_.data() + size_t(s) * ld_);
         for (int k = x.start()[s]; k < x.start()[s + 1]; ++k) {
             const int j = x.index()[k];
-            if (!lit_[j]) {
+            float* gj = gw0_.data() + size_t(j) * ld_;
+            if (lit_[j]) {
+                axpy8(gj, ds, x.value()[k], ld_);
+            } else {
                 lit_[j] = 1;
                 touched_.push_back(j);
+                scale8(gj, ds, x.value()[k], ld_);
             }
-            axpy8(gw0_.data() + size_t(j) * ld_, ds, x.value()[k], ld_);
         }
     }
     gw0_current_ = false;
@@ -293,8 +302,9 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
 const float* Network::grads() {
     if (!gw0_current_) {  // copy w[0]'s gradient out of its padded columns (tests, not training)
         const int rows = sizes_[1];
-        for (int j = 0; j < sizes_[0]; ++j)
-            std::copy_n(gw0_.data() + size_t(j) * ld_, rows, grads_.data() + w_offset(0) + size_t(j) * rows);
+        float* g = grads_.data() + w_offset(0);
+        std::fill(g, g + size_t(rows) * sizes_[0], 0.0f);
+        for (int j : touched_) std::copy_n(gw0_.data() + size_t(j) * ld_, rows, g + size_t(j) * rows);
         gw0_current_ = true;
     }
     return grads_.data();

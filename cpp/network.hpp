@@ -103,6 +103,7 @@ private:
     std::vector<size_t> w_offset_;
     std::vector<float, Eigen::aligned_allocator<float>> params_, grads_;
     std::vector<MatrixXf> z_, a_;     // z_[l], a_[l]: (sizes[l+1], max_batch)
+    std::vector<MatrixXf> fprime_;    // fprime_[l]: f'(z_[l]), kept by forward for backward
     std::vector<MatrixXf> delta_;     // delta_[l]: (sizes[l+1], max_batch)
     int m_ = 0;                       // samples in the last forward
     size_t param_count_ = 0;
