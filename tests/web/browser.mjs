@@ -2,6 +2,7 @@
 // Chromium for the whole file, a fresh context per test, and a watch on console and page errors.
 // Not a test itself; the tests are in page.test.mjs and lecture.test.mjs.
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,21 @@ export async function startSite() {
     throw new Error(`${SITE}/index.html is missing: run ./build.sh build first (or set BPL_SITE)`);
   }
   return startServer({ root: SITE, port: 0 });
+}
+
+// Starts the site and one browser before a test file's tests and stops them after; the returned
+// object holds { site, browser } once the tests run.
+export function siteAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.site = await startSite();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (shared.browser) await shared.browser.close();
+    if (shared.site) shared.site.server.close();
+  });
+  return shared;
 }
 
 export async function launchBrowser() {

@@ -1,33 +1,23 @@
 // Browser end-to-end tests of what a lecturer does at a projector: switch experiments mid-run,
 // drive the run buttons from the keyboard, and see the important views without scrolling at
 // 1280x720 (and use the page at 150% zoom and on a phone). Not the training itself (page.test.mjs).
-import test, { before, after } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSite, launchBrowser, openPage, checkNoErrors, byTestId, waitForValue, waitForState,
+  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForValue, waitForState,
   numberValue, screenshot,
 } from './browser.mjs';
 import { PRESETS } from '../../web/config.js';
 
 const LONG = 120_000;
 const nielsen100 = PRESETS.find((p) => p.id === 'nielsen-100').config;
-let site, browser;
-
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (site) site.server.close();
-});
+const env = siteAndBrowser();
 
 const focused = page => page.evaluate(() => document.activeElement && document.activeElement.dataset.testid);
 
 test('a preset picked mid-run replaces the run and trains at once; a setting stops it', { timeout: 2 * LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url + '#epochs=200');
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url + '#epochs=200');
   await waitForState(page, 'ready', LONG);
   await byTestId(page, 'start').click();
   await waitForValue(page, 'batch', 300, LONG);
@@ -62,8 +52,8 @@ test('a preset picked mid-run replaces the run and trains at once; a setting sto
 });
 
 test('Enter on Start moves the focus to Pause, and Enter on Pause back to Resume', { timeout: LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url + '#epochs=200');
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url + '#epochs=200');
   await waitForState(page, 'ready', LONG);
   await byTestId(page, 'start').focus();
   await page.keyboard.press('Enter');
@@ -105,8 +95,8 @@ function boxes(page) {
 }
 
 test('at 1280x720 the charts, the weights and the drawing pad fit without scrolling', { timeout: LONG }, async () => {
-  const { context, page, errors } = await openPage(browser, undefined, { viewport: { width: 1280, height: 720 } });
-  await page.goto(site.url + '#epochs=200');
+  const { context, page, errors } = await openPage(env.browser, undefined, { viewport: { width: 1280, height: 720 } });
+  await page.goto(env.site.url + '#epochs=200');
   await waitForState(page, 'ready', LONG);
   // Once the data is in, its panel is one line.
   assert.ok(!(await page.locator('#downloads').isVisible()));
@@ -131,8 +121,8 @@ test('at 1280x720 the charts, the weights and the drawing pad fit without scroll
 
 test('at 150% zoom and on a phone nothing overflows sideways and the views come first', { timeout: LONG }, async () => {
   for (const viewport of [{ width: 853, height: 480 }, { width: 390, height: 844 }]) {
-    const { context, page, errors } = await openPage(browser, undefined, { viewport });
-    await page.goto(site.url);
+    const { context, page, errors } = await openPage(env.browser, undefined, { viewport });
+    await page.goto(env.site.url);
     await waitForState(page, 'ready', LONG);
     const b = await boxes(page);
     const at = `${viewport.width}x${viewport.height}`;

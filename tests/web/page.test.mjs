@@ -1,24 +1,14 @@
 // Browser end-to-end tests: the built page (build/web/) in headless Chromium, driven the way a
 // student would: start, pause, draw, share a link, survive a broken download. Any console error
 // in the page or its worker fails the test. Not the WASM module alone (tests/wasm/).
-import test, { before, after } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSite, launchBrowser, openPage, checkNoErrors, byTestId, waitForValue, numberValue, screenshot,
+  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForValue, numberValue, screenshot,
 } from './browser.mjs';
 
 const LONG = 120_000;   // generous: a slow machine still trains an epoch well within this
-let site, browser;
-
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (site) site.server.close();
-});
+const env = siteAndBrowser();
 
 // The data is in and a fresh network is built: the status says so.
 async function ready(page) {
@@ -53,8 +43,8 @@ async function canvasColours(page, testid) {
 }
 
 test('one epoch of the Nielsen preset reaches 90% test accuracy on the page', { timeout: 3 * LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url);
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url);
   // What a student sees first: what this is, the Start button, the data arriving.
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'loading');
   await screenshot(page, 'first-screen.png', { fullPage: false });
@@ -75,8 +65,8 @@ test('one epoch of the Nielsen preset reaches 90% test accuracy on the page', { 
 });
 
 test('first-layer weight tiles are drawn and change while training', { timeout: 2 * LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url);
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url);
   await ready(page);
   const initial = await canvasColours(page, 'weights');
   // 30 neurons: a 6 x 5 grid of 28x28 tiles with 1-pixel gaps.
@@ -95,8 +85,8 @@ test('first-layer weight tiles are drawn and change while training', { timeout: 
 });
 
 test('a digit drawn with mouse or touch is preprocessed and gets a prediction', { timeout: LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url);
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url);
   await ready(page);
   assert.equal(await byTestId(page, 'prediction').getAttribute('data-value'), null);
   await drawOne(page);
@@ -131,8 +121,8 @@ test('a digit drawn with mouse or touch is preprocessed and gets a prediction', 
 });
 
 test('pause stops training and resume continues it', { timeout: 2 * LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url + '#sizes=784,100,10&epochs=3');
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url + '#sizes=784,100,10&epochs=3');
   await ready(page);
   await byTestId(page, 'start').click();
   await waitForValue(page, 'batch', 500, LONG);
@@ -163,8 +153,8 @@ test('pause stops training and resume continues it', { timeout: 2 * LONG }, asyn
 });
 
 test('a config in the URL is shown in the controls and is what trains', { timeout: 2 * LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(site.url + '#sizes=784,20,10&eta=2&batch=20');
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url + '#sizes=784,20,10&eta=2&batch=20');
   await ready(page);
   assert.equal(await page.inputValue('#hidden'), '20');
   assert.equal(await page.inputValue('#eta'), '2');
@@ -201,7 +191,7 @@ test('a config in the URL is shown in the controls and is what trains', { timeou
   // Invalid values, opened as a fresh page: a clear message, the defaults in their place, and
   // the address bar rewritten to what is applied (the bad keys gone, a valid data URL kept).
   await page.goto('about:blank');
-  await page.goto(site.url + '#sizes=784,abc,10&eta=-1&batch=20&colour=red&data=data/mnist/&autostart=maybe');
+  await page.goto(env.site.url + '#sizes=784,abc,10&eta=-1&batch=20&colour=red&data=data/mnist/&autostart=maybe');
   await ready(page);
   const message = byTestId(page, 'config-message');
   assert.ok(await message.isVisible());
@@ -218,7 +208,7 @@ test('a config in the URL is shown in the controls and is what trains', { timeou
 
 test('a truncated download shows the error, and retry recovers', { timeout: 2 * LONG }, async () => {
   let cut = 0;
-  const { context, page, errors } = await openPage(browser, async ctx => {
+  const { context, page, errors } = await openPage(env.browser, async ctx => {
     // The first request for the test images gets only half its bytes; later ones pass.
     await ctx.route('**/t10k-images-idx3-ubyte.gz', async route => {
       if (cut++ > 0) return route.continue();
@@ -228,7 +218,7 @@ test('a truncated download shows the error, and retry recovers', { timeout: 2 * 
         headers: { ...response.headers(), 'content-length': String(body.length >> 1) } });
     });
   });
-  await page.goto(site.url);
+  await page.goto(env.site.url);
   const error = byTestId(page, 'error');
   await error.waitFor({ state: 'visible', timeout: LONG });
   assert.ok(cut >= 1, 'the worker fetch was not intercepted');
@@ -249,9 +239,9 @@ test('a truncated download shows the error, and retry recovers', { timeout: 2 * 
 });
 
 test('a diverging run is stopped and shown as such', { timeout: LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await openPage(env.browser);
   // ReLU with an absurd learning rate: the weights overflow within a few mini-batches.
-  await page.goto(site.url + '#sizes=784,100,100,10&activation=relu&init=scaled' +
+  await page.goto(env.site.url + '#sizes=784,100,100,10&activation=relu&init=scaled' +
     '&cost=cross-entropy&eta=10000&autostart=1');
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'diverged',
     null, { timeout: LONG });
@@ -265,7 +255,7 @@ test('a diverging run is stopped and shown as such', { timeout: LONG }, async ()
   await context.close();
 });
 
-// Long tasks seen in the page during ms milliseconds, each with what the browser attributes
+// Long tasks seen in the page during ms milliseconds, each with what the env.browser attributes
 // its frame to (scripts, or style/layout/paint), for a failure message one can act on.
 function watchLongTasks(page, ms) {
   return page.evaluate(ms => new Promise(resolve => {
@@ -290,9 +280,9 @@ function watchLongTasks(page, ms) {
 }
 
 test('no main-thread task over 50 ms while training', { timeout: 2 * LONG }, async () => {
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await openPage(env.browser);
   // 100 hidden neurons: the most weight tiles of the presets, redrawn several times a second.
-  await page.goto(site.url + '#sizes=784,100,10&epochs=100');
+  await page.goto(env.site.url + '#sizes=784,100,10&epochs=100');
   await ready(page);
   await drawOne(page);   // live prediction adds its messages and redraws
   await byTestId(page, 'start').click();
