@@ -17,24 +17,17 @@ SparseBatch::SparseBatch(int n, int max_m)
 
 void SparseBatch::clear() { m_ = 0; }
 
-namespace {
-// byte / 255 for every byte: the same floats as dividing, without a division per pixel.
-struct ByteScale {
-    float of[256];
-    ByteScale() {
-        for (int v = 0; v < 256; ++v) of[v] = float(v) / 255.0f;
-    }
-};
-const ByteScale byte_scale;
-}  // namespace
-
 void SparseBatch::add(const Images& images, size_t i) {
-    int k = start_[m_];
-    for (uint32_t p = images.start[i]; p < images.start[i + 1]; ++p, ++k) {
-        index_[k] = images.index[p];
-        value_[k] = byte_scale.of[images.value[p]];
-    }
-    start_[++m_] = k;
+    const int k = start_[m_];
+    const int n = int(images.start[i + 1] - images.start[i]);
+    // Two plain loops over restrict pointers, so both vectorise (SIMD division included).
+    const uint16_t* __restrict from_index = images.index.data() + images.start[i];
+    const uint8_t* __restrict from_value = images.value.data() + images.start[i];
+    int* __restrict to_index = index_.data() + k;
+    float* __restrict to_value = value_.data() + k;
+    for (int p = 0; p < n; ++p) to_index[p] = from_index[p];
+    for (int p = 0; p < n; ++p) to_value[p] = float(from_value[p]) / 255.0f;
+    start_[++m_] = k + n;
 }
 
 void SparseBatch::add_dense(const float* x) {
