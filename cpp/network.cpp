@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels.hpp"
+
 namespace bpl {
 
 // ---- SparseBatch ----------------------------------------------------------------------------
@@ -77,67 +79,6 @@ void softmax(const Z& z, A&& a) {
 
 double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
 
-// Eight floats as one value (GCC/Clang vector extension): AVX natively, two SIMD128 operations
-// in WebAssembly. Written explicitly because auto-vectorisers pick the wrong loop here (gathers)
-// or leave a scalar tail (30 hidden neurons = 3 x 8 + 6), which costs as much as the rest.
-typedef float f8 __attribute__((vector_size(32)));
-
-inline f8 load8(const float* p) {
-    f8 x;
-    std::memcpy(&x, p, sizeof x);  // an unaligned load
-    return x;
-}
-
-// The forward kernel: out[0, LD) = sum_k val[k] * base[idx[k] * stride + (0, LD)], i.e. a
-// sample's z[0] from the columns of w[0] of its lit inputs. With LD a compile-time multiple of 8
-// the accumulator stays in SIMD registers. Lanes past the real column read the next column (or
-// the slack after the parameters) and are never used.
-template <int LD>
-void gather_sum(const float* __restrict base, size_t stride, const int* __restrict idx,
-                const float* __restrict val, int n, float* __restrict out) {
-    constexpr int V = LD / 8;
-    f8 acc[V] = {};
-    for (int k = 0; k < n; ++k) {
-        const float* col = base + size_t(idx[k]) * stride;
-        const float v = val[k];
-        for (int c = 0; c < V; ++c) acc[c] += v * load8(col + 8 * c);
-    }
-    std::memcpy(out, acc, sizeof acc);
-}
-
-// The backward kernel: y[0, ld) += v x[0, ld), ld a multiple of 8, in whole f8 operations.
-inline void axpy8(float* __restrict y, const float* __restrict x, float v, int ld) {
-    for (int c = 0; c < ld; c += 8) {
-        const f8 sum = load8(y + c) + v * load8(x + c);
-        std::memcpy(y + c, &sum, sizeof sum);
-    }
-}
-
-// y[0, ld) = v x[0, ld): a column's first term (no zeroing pass, no load of stale values).
-inline void scale8(float* __restrict y, const float* __restrict x, float v, int ld) {
-    for (int c = 0; c < ld; c += 8) {
-        const f8 term = v * load8(x + c);
-        std::memcpy(y + c, &term, sizeof term);
-    }
-}
-
-// gather_sum for any ld that is a multiple of 8, in slices of at most 64 lanes.
-void gather_sum(const float* base, size_t stride, const int* idx, const float* val, int n, float* out,
-                int ld) {
-    int c = 0;
-    for (; c + 64 <= ld; c += 64) gather_sum<64>(base + c, stride, idx, val, n, out + c);
-    switch (ld - c) {
-    case 8: gather_sum<8>(base + c, stride, idx, val, n, out + c); break;
-    case 16: gather_sum<16>(base + c, stride, idx, val, n, out + c); break;
-    case 24: gather_sum<24>(base + c, stride, idx, val, n, out + c); break;
-    case 32: gather_sum<32>(base + c, stride, idx, val, n, out + c); break;
-    case 40: gather_sum<40>(base + c, stride, idx, val, n, out + c); break;
-    case 48: gather_sum<48>(base + c, stride, idx, val, n, out + c); break;
-    case 56: gather_sum<56>(base + c, stride, idx, val, n, out + c); break;
-    default: break;
-    }
-}
-
 }  // namespace
 
 // ---- Network --------------------------------------------------------------------------------
@@ -196,7 +137,7 @@ void Network::forward(const SparseBatch& x) {
         for (int s = 0; s < m_; ++s) {
             const float* acc = acc_.data();
             const int first = x.start()[s];
-            gather_sum(w0, rows, x.index() + first, x.value() + first, x.start()[s + 1] - first, acc_.data(), ld_);
+            kernels::gather_sum(w0, rows, x.index() + first, x.value() + first, x.start()[s + 1] - first, acc_.data(), ld_);
             float* zs = z_[0].data() + size_t(s) * rows;
             for (int i = 0; i < rows; ++i) zs[i] = acc[i] + b0[i];
         }
@@ -281,11 +222,11 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
             const int j = x.index()[k];
             float* gj = gw0_.data() + size_t(j) * ld_;
             if (lit_[j]) {
-                axpy8(gj, ds, x.value()[k], ld_);
+                kernels::axpy8(gj, ds, x.value()[k], ld_);
             } else {
                 lit_[j] = 1;
                 touched_.push_back(j);
-                scale8(gj, ds, x.value()[k], ld_);
+                kernels::scale8(gj, ds, x.value()[k], ld_);
             }
         }
     }
