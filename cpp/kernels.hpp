@@ -6,13 +6,19 @@
 
 namespace bpl::kernels {
 
-// Eight floats as one value (GCC/Clang vector extension): AVX natively, two SIMD128 operations
-// in WebAssembly. Written explicitly because auto-vectorisers pick the wrong loop here (gathers)
-// or leave a scalar tail (30 hidden neurons = 3 x 8 + 6), which costs as much as the rest.
-typedef float f8 __attribute__((vector_size(32)));
+// A SIMD register of floats as one value (GCC/Clang vector extension): 8 lanes with AVX, else 4
+// (SSE, and SIMD128 in WebAssembly). Written explicitly because auto-vectorisers pick the wrong
+// loop here (gathers) or leave a scalar tail (30 hidden neurons = 3 x 8 + 6), which costs as much
+// as the rest. Columns are padded to a multiple of 8, so either width divides them.
+#if defined(__AVX__) || defined(__wasm__)  // wasm: pairs of SIMD128 ops schedule better
+constexpr int lanes = 8;
+#else
+constexpr int lanes = 4;
+#endif
+typedef float fv __attribute__((vector_size(lanes * sizeof(float))));
 
-inline f8 load8(const float* p) {
-    f8 x;
+inline fv load(const float* p) {
+    fv x;
     std::memcpy(&x, p, sizeof x);  // an unaligned load
     return x;
 }
@@ -24,28 +30,28 @@ inline f8 load8(const float* p) {
 template <int LD>
 inline void gather_sum(const float* __restrict base, size_t stride, const int* __restrict idx,
                 const float* __restrict val, int n, float* __restrict out) {
-    constexpr int V = LD / 8;
-    f8 acc[V] = {};
+    constexpr int V = LD / lanes;
+    fv acc[V] = {};
     for (int k = 0; k < n; ++k) {
         const float* col = base + size_t(idx[k]) * stride;
         const float v = val[k];
-        for (int c = 0; c < V; ++c) acc[c] += v * load8(col + 8 * c);
+        for (int c = 0; c < V; ++c) acc[c] += v * load(col + lanes * c);
     }
     std::memcpy(out, acc, sizeof acc);
 }
 
-// The backward kernel: y[0, ld) += v x[0, ld), ld a multiple of 8, in whole f8 operations.
+// The backward kernel: y[0, ld) += v x[0, ld), ld a multiple of 8, in whole vector operations.
 inline void axpy8(float* __restrict y, const float* __restrict x, float v, int ld) {
-    for (int c = 0; c < ld; c += 8) {
-        const f8 sum = load8(y + c) + v * load8(x + c);
+    for (int c = 0; c < ld; c += lanes) {
+        const fv sum = load(y + c) + v * load(x + c);
         std::memcpy(y + c, &sum, sizeof sum);
     }
 }
 
 // y[0, ld) = v x[0, ld): a column's first term (no zeroing pass, no load of stale values).
 inline void scale8(float* __restrict y, const float* __restrict x, float v, int ld) {
-    for (int c = 0; c < ld; c += 8) {
-        const f8 term = v * load8(x + c);
+    for (int c = 0; c < ld; c += lanes) {
+        const fv term = v * load(x + c);
         std::memcpy(y + c, &term, sizeof term);
     }
 }

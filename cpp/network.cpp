@@ -209,7 +209,7 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
 
     // Layer 0 against the sparse input: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s) touches
     // only the columns of lit inputs. They are summed in gw0_, whose columns are padded to ld_
-    // (see load8); a column's first term is stored, the others added. Columns the batch does not
+    // (see kernels.hpp); a column's first term is stored, the others added. Columns the batch does not
     // touch hold stale sums that nothing reads.
     const int rows = sizes_[1];
     for (int j : touched_) lit_[j] = 0;
