@@ -134,10 +134,11 @@ void Network::forward(const SparseBatch& x) {
         const int rows = sizes_[1];
         const float* w0 = params_.data() + w_offset(0);
         const float* b0 = params_.data() + b_offset(0);
+        float* acc = acc_.data();
         for (int s = 0; s < m_; ++s) {
-            const float* acc = acc_.data();
             const int first = x.start()[s];
-            kernels::gather_sum(w0, rows, x.index() + first, x.value() + first, x.start()[s + 1] - first, acc_.data(), ld_);
+            kernels::gather_sum(w0, rows, x.index() + first, x.value() + first, x.start()[s + 1] - first, acc,
+                                ld_);
             float* zs = z_[0].data() + size_t(s) * rows;
             for (int i = 0; i < rows; ++i) zs[i] = acc[i] + b0[i];
         }
@@ -209,8 +210,8 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
 
     // Layer 0 against the sparse input: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s) touches
     // only the columns of lit inputs. They are summed in gw0_, whose columns are padded to ld_
-    // (see kernels.hpp); a column's first term is stored, the others added. Columns the batch does not
-    // touch hold stale sums that nothing reads.
+    // (see kernels.hpp); a column's first term is stored, the others added. Columns the batch
+    // does not touch hold stale sums that nothing reads.
     const int rows = sizes_[1];
     for (int j : touched_) lit_[j] = 0;
     touched_.clear();

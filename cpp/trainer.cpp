@@ -85,12 +85,12 @@ void Trainer::set_targets(const Samples& s, const uint32_t* items, int m) {
     }
 }
 
-bool Trainer::correct(int s, int label) const {
+int Trainer::predicted(int s) const {
     const auto out = net_.output();
-    if (out.rows() == 1) return (out(0, s) > 0.5f) == (label == 1);
+    if (out.rows() == 1) return out(0, s) > 0.5f;  // one sigmoid output for two classes
     Eigen::Index best;
     out.col(s).maxCoeff(&best);
-    return int(best) == label;
+    return int(best);
 }
 
 Progress Trainer::train_batches(int n) {
@@ -154,16 +154,11 @@ Evaluation Trainer::evaluate(const Samples& s, bool with_confusion) {
         set_targets(s, items.data(), m);
         net_.forward(x_);
         e.cost += net_.cost_sum(y_.leftCols(m));
-        const auto out = net_.output();
         for (int k = 0; k < m; ++k) {
             const int label = (*s.labels)[s.begin + first + k];
-            e.correct += correct(k, label);
-            if (with_confusion) {
-                Eigen::Index predicted = 0;
-                if (out.rows() == 1) predicted = out(0, k) > 0.5f;
-                else out.col(k).maxCoeff(&predicted);
-                e.confusion[size_t(label) * classes + size_t(predicted)] += 1;
-            }
+            const int guess = predicted(k);
+            e.correct += guess == label;
+            if (with_confusion) e.confusion[size_t(label) * classes + size_t(guess)] += 1;
         }
     }
     if (e.total) e.cost /= double(e.total);

@@ -65,7 +65,7 @@ public:
 private:
     void start_epoch();
     void set_targets(const Samples& s, const uint32_t* items, int m);
-    bool correct(int s, int label) const;
+    int predicted(int s) const;  // the class the last forward gives sample s
 
     Config config_;
     Split data_;
