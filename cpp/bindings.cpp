@@ -23,7 +23,6 @@ namespace {
 
 // A browser tab has far less memory to spare than a native process.
 constexpr size_t wasm_memory_budget = size_t(256) << 20;
-constexpr int mnist_classes = 10;
 
 // The JS Error for a caught exception. Divergence gets its own name so the worker can tell it
 // from other failures.
@@ -183,11 +182,8 @@ public:
     }
 
     Lab(const bpl::Config& c, std::shared_ptr<const bpl::Mnist> mnist)
-        : mnist_(std::move(mnist)), split_(bpl::nielsen_split(*mnist_)) {
-        bpl::validate(c, split_.training.size(), mnist_->train_images.pixels(), mnist_classes,
-                      wasm_memory_budget);
-        trainer_ = std::make_unique<bpl::Trainer>(c, split_);
-    }
+        : mnist_(std::move(mnist)), split_(bpl::nielsen_split(*mnist_)),
+          trainer_(std::make_unique<bpl::Trainer>(c, split_, wasm_memory_budget)) {}
 
     val train_batches(int n) {
         return guard([&] {
@@ -259,13 +255,7 @@ public:
 
     val save_model() const {
         return guard([&] {
-            const bpl::Network& net = trainer_->network();
-            bpl::Model m;
-            m.sizes = net.sizes();
-            m.activation = net.activation();
-            m.cost = net.cost();
-            m.params.assign(net.params(), net.params() + net.param_count());
-            std::vector<uint8_t> bytes = bpl::encode_model(m);
+            std::vector<uint8_t> bytes = bpl::encode_model(trainer_->network().model());
             return typed_copy(bytes.data(), bytes.size());
         });
     }

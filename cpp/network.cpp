@@ -283,6 +283,10 @@ bool Network::update(float eta, float lambda, size_t n_train, int m) {
     return bad == 0;
 }
 
+Model Network::model() const {
+    return Model{sizes_, activation_, cost_, std::vector<float>(params(), params() + param_count())};
+}
+
 std::vector<float> Network::predict(const float* x) {
     single_.clear();
     single_.add_dense(x);

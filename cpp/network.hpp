@@ -17,6 +17,7 @@
 
 #include "config.hpp"
 #include "images.hpp"
+#include "model_file.hpp"
 #include "rng.hpp"
 
 namespace bpl {
@@ -91,6 +92,9 @@ public:
     // Nielsen's update: w <- (1 - eta*lambda/n) w - (eta/m) grad_w, b <- b - (eta/m) grad_b.
     // Returns false if any updated parameter is NaN or Inf.
     bool update(float eta, float lambda, size_t n_train, int m);
+
+    // What a model file holds of this network: shape, activation, cost, a copy of the parameters.
+    Model model() const;
 
     // One forward of a single dense input; returns the output activations.
     std::vector<float> predict(const float* x);

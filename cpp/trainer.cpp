@@ -26,12 +26,12 @@ int label_classes(const Split& d) {
     return top + 1;
 }
 
-const Config& checked(const Config& c, const Split& d) {
+const Config& checked(const Config& c, const Split& d, size_t memory_budget) {
     if (!d.training.images || d.training.size() == 0) throw Error("no training data: the training set is empty");
     for (const Samples* s : {&d.validation, &d.test})
         if (s->count && s->images->pixels() != d.training.images->pixels())
             throw Error("validation or test images are not the size of the training images");
-    validate(c, d.training.size(), d.training.images->pixels(), label_classes(d));
+    validate(c, d.training.size(), d.training.images->pixels(), label_classes(d), memory_budget);
     return c;
 }
 
@@ -41,8 +41,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-Trainer::Trainer(const Config& config, const Split& data)
-    : config_(checked(config, data)), data_(data), rng_(config.seed),
+Trainer::Trainer(const Config& config, const Split& data, size_t memory_budget)
+    : config_(checked(config, data, memory_budget)), data_(data), rng_(config.seed),
       net_(config.sizes, config.activation, config.cost, buffer_batch(config.batch)),
       x_(config.sizes[0], buffer_batch(config.batch)), y_(config.sizes.back(), buffer_batch(config.batch)),
       order_(data.training.size()) {

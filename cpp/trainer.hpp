@@ -37,8 +37,9 @@ struct Progress {
 
 class Trainer {
 public:
-    // Validates the config against the data (throws Error) and initialises the network.
-    Trainer(const Config& config, const Split& data);
+    // Validates the config against the data and the memory budget (throws Error), then
+    // initialises the network.
+    Trainer(const Config& config, const Split& data, size_t memory_budget = default_memory_budget);
     // Starts from saved parameters instead (their sizes, activation and cost must be config's).
     Trainer(const Config& config, const Split& data, const std::vector<float>& params);
 

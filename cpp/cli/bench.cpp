@@ -11,6 +11,7 @@
 #include "dense_baseline.hpp"
 #include "errors.hpp"
 #include "idx_file.hpp"
+#include "options.hpp"
 #include "trainer.hpp"
 
 using namespace bpl;
@@ -36,7 +37,7 @@ void row(const char* impl, const std::vector<int>& sizes, int batch, const std::
 int main(int argc, char** argv) {
     try {
         int epochs = 3;
-        std::string data = std::getenv("BPL_DATA") ? std::getenv("BPL_DATA") : "data/mnist";
+        std::string data = default_data_dir();
         for (int i = 1; i + 1 < argc; i += 2) {
             const std::string a = argv[i];
             if (a == "--epochs") epochs = std::max(1, std::atoi(argv[i + 1]));

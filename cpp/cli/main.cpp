@@ -53,11 +53,7 @@ std::vector<float> apply_model(Options& o) {
     return std::move(m.params);
 }
 
-void save(const Options& o, const Trainer& t) {
-    const Network& net = t.network();
-    save_model(o.save, Model{net.sizes(), net.activation(), net.cost(),
-                             std::vector<float>(net.params(), net.params() + net.param_count())});
-}
+void save(const Options& o, const Trainer& t) { save_model(o.save, t.network().model()); }
 
 // Fails before training, not after it, if --save cannot be written.
 void check_writable(const std::string& path) {
@@ -73,7 +69,7 @@ int run(Options& o) {
     std::vector<float> params;
     if (!o.load.empty()) params = apply_model(o);
     validate_hyperparameters(o.config);  // before reading 55 MB of data
-    if (o.data.empty()) o.data = std::getenv("BPL_DATA") ? std::getenv("BPL_DATA") : "data/mnist";
+    if (o.data.empty()) o.data = default_data_dir();
     const Mnist mnist = load_mnist(o.data);
     const Split split = nielsen_split(mnist);
     Trainer t = params.empty() ? Trainer(o.config, split) : Trainer(o.config, split, params);

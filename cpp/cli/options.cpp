@@ -29,6 +29,11 @@ const char* const usage =
     "  --json                 one JSON object per epoch instead of Nielsen's lines\n"
     "  --help                 this text\n";
 
+std::string default_data_dir() {
+    const char* dir = std::getenv("BPL_DATA");
+    return dir ? dir : "data/mnist";
+}
+
 namespace {
 
 double parse_number(const std::string& option, const std::string& v) {

@@ -22,4 +22,7 @@ Options parse_options(const std::vector<std::string>& args);
 
 extern const char* const usage;
 
+// Where MNIST is when --data is not given: $BPL_DATA (set by build.sh), else data/mnist.
+std::string default_data_dir();
+
 }  // namespace bpl
