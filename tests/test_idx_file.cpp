@@ -2,7 +2,6 @@
 // files are rejected naming the path, load_mnist finds NAME or NAME.gz, and the real MNIST loads.
 // Not a test of the IDX checks themselves (test_idx.cpp).
 #include <doctest/doctest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdlib>
@@ -15,20 +14,13 @@
 #include "errors.hpp"
 #include "idx_bytes.hpp"
 #include "idx_file.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using bpl::IdxKind;
 using bpl::IdxReader;
 
 namespace {
-
-// A fresh folder under the system temp dir, removed with everything in it at the end.
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("bpl_test_idx_file_" + std::to_string(getpid()));
-    TempDir() { fs::remove_all(path); fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 void write_file(const std::string& path, const Bytes& bytes) {
     std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
@@ -68,7 +60,7 @@ void check_same(const bpl::Images& a, const bpl::Images& b) {
 }  // namespace
 
 TEST_CASE("a plain file and its gzip read to the same images, larger than one 64 KiB chunk") {
-    TempDir dir;
+    TempDir dir("idx_file");
     const Bytes bytes = idx_images(300, 28, 28, 5);  // 235,216 bytes: several chunks either way
     write_file(dir / "images", bytes);
     write_gz(dir / "images.gz", bytes);
@@ -82,7 +74,7 @@ TEST_CASE("a plain file and its gzip read to the same images, larger than one 64
 }
 
 TEST_CASE("a gzip file of several members (cat a.gz b.gz) reads as their concatenation") {
-    TempDir dir;
+    TempDir dir("idx_file");
     const Bytes bytes = idx_labels({5, 0, 4, 1, 9, 2, 1, 3, 1, 4});
     write_gz(dir / "labels.gz", Bytes(bytes.begin(), bytes.begin() + 11));
     write_gz(dir / "labels.gz", Bytes(bytes.begin() + 11, bytes.end()), "ab");
@@ -91,7 +83,7 @@ TEST_CASE("a gzip file of several members (cat a.gz b.gz) reads as their concate
 }
 
 TEST_CASE("damaged gzip is rejected naming the file") {
-    TempDir dir;
+    TempDir dir("idx_file");
     write_gz(dir / "images.gz", idx_images(20, 4, 3));
     const Bytes gz = read_bytes(dir / "images.gz");
 
@@ -118,7 +110,7 @@ TEST_CASE("damaged gzip is rejected naming the file") {
 }
 
 TEST_CASE("damage inside a gzip file is reported by the reader, naming the file") {
-    TempDir dir;
+    TempDir dir("idx_file");
     write_gz(dir / "labels.gz", idx_labels({1, 2, 11}));
     CHECK_THROWS_WITH_AS(read(dir / "labels.gz", IdxKind::labels),
                          has((dir / "labels.gz") + ": label 11 at item 2"),
@@ -129,7 +121,7 @@ TEST_CASE("damage inside a gzip file is reported by the reader, naming the file"
 }
 
 TEST_CASE("a missing file is rejected naming its path") {
-    TempDir dir;
+    TempDir dir("idx_file");
     CHECK_THROWS_WITH_AS(read(dir / "nowhere-idx1-ubyte", IdxKind::labels),
                          has("cannot open " + (dir / "nowhere-idx1-ubyte") +
                                            ": No such file or directory"),
@@ -137,7 +129,7 @@ TEST_CASE("a missing file is rejected naming its path") {
 }
 
 TEST_CASE("load_mnist reads the four files from a folder, each plain or .gz") {
-    TempDir dir;
+    TempDir dir("idx_file");
     const Bytes train_labels = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
     write_file(dir / "train-images-idx3-ubyte", idx_images(12, 4, 3, 1));
     write_gz(dir / "train-labels-idx1-ubyte.gz", idx_labels(train_labels));
@@ -159,7 +151,7 @@ TEST_CASE("load_mnist reads the four files from a folder, each plain or .gz") {
 }
 
 TEST_CASE("load_mnist on a folder without MNIST says what it looked for and what to do") {
-    TempDir dir;
+    TempDir dir("idx_file");
     write_file(dir / "t10k-labels-idx1-ubyte", idx_labels({0, 1, 2, 3, 4}));
     try {
         bpl::load_mnist(dir.path.string());

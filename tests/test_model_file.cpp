@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <unistd.h>
 
 #include "errors.hpp"
 #include "model_file.hpp"
+#include "temp_dir.hpp"
 #include "rng.hpp"
 
 using namespace bpl;
@@ -56,12 +56,6 @@ Model decode(const std::vector<uint8_t>& b) { return decode_model(b.data(), b.si
 
 bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
     return x.size() == y.size() && std::memcmp(x.data(), y.data(), 4 * x.size()) == 0;
-}
-
-std::string temp_path(const char* tag) {
-    return (std::filesystem::temp_directory_path() /
-            ("bpl_test_" + std::string(tag) + "_" + std::to_string(getpid()) + ".bplm"))
-        .string();
 }
 
 }  // namespace
@@ -233,11 +227,11 @@ TEST_CASE("each bad header field is rejected with its message") {
 }
 
 TEST_CASE("save_model and load_model round-trip through a file") {
-    const std::string path = temp_path("roundtrip");
+    const TempDir dir("model_file");
+    const std::string path = dir / "roundtrip.bplm";
     const Model m = random_model({784, 30, 10}, Activation::sigmoid, Cost::log_likelihood, 11);
     save_model(path, m);
     const Model r = load_model(path);
-    std::filesystem::remove(path);
     CHECK(r.sizes == m.sizes);
     CHECK(r.activation == m.activation);
     CHECK(r.cost == m.cost);
@@ -245,8 +239,8 @@ TEST_CASE("save_model and load_model round-trip through a file") {
 }
 
 TEST_CASE("file errors name the path and the reason") {
-    const std::string missing = temp_path("does_not_exist");
-    std::filesystem::remove(missing);
+    const TempDir dir("model_file");
+    const std::string missing = dir / "does_not_exist.bplm";
     CHECK_THROWS_WITH_AS(load_model(missing),
                          doctest::Contains(("cannot open model file '" + missing + "': No such file").c_str()), Error);
     const Model m = random_model({2, 3, 1}, Activation::sigmoid, Cost::quadratic, 1);
@@ -254,8 +248,7 @@ TEST_CASE("file errors name the path and the reason") {
     CHECK_THROWS_WITH_AS(save_model(no_dir, m), doctest::Contains(("cannot write model file '" + no_dir + "'").c_str()),
                          Error);
     // A file that exists but is not a model: the decoder's message names the path.
-    const std::string text = temp_path("text");
+    const std::string text = dir / "text.bplm";
     std::ofstream(text) << "784,30,10\n";
     CHECK_THROWS_WITH_AS(load_model(text), doctest::Contains((text + ": not a Backprop Lab model file").c_str()), Error);
-    std::filesystem::remove(text);
 }
