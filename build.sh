@@ -182,11 +182,8 @@ build_wasm() {
   if ! configured_here build/wasm; then
     say "wasm: configuring build/wasm with emcmake (Release)"
     rm -rf build/wasm
-    # Emscripten's toolchain looks for CMake packages only inside its own sysroot; Eigen is
-    # header-only, so Debian's copy for the host is the right one.
-    local eigen=()
-    [[ -f /usr/share/eigen3/cmake/Eigen3Config.cmake ]] && eigen=(-DEigen3_DIR=/usr/share/eigen3/cmake)
-    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release "${eigen[@]}" >&2
+    # CMakeLists.txt finds Debian's (header-only) Eigen outside the Emscripten sysroot itself.
+    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >&2
   fi
   say "wasm: building"
   cmake --build build/wasm -j2 >&2
@@ -342,13 +339,13 @@ cmd_train() {
 }
 
 cmd_bench() {
-  cmd_build
+  cmd_setup
+  build_native
+  build_wasm
   say "bench: native (build/native/backprop-bench)"
   build/native/backprop-bench
-  if [[ -f tests/wasm/bench.mjs ]]; then
-    say "bench: wasm (node tests/wasm/bench.mjs)"
-    node tests/wasm/bench.mjs
-  fi
+  say "bench: wasm (node tests/wasm/bench.mjs)"
+  node tests/wasm/bench.mjs
 }
 
 cmd_serve() {

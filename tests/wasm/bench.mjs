@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 import { MNIST_FILES } from '../../web/protocol.js';
-import { loadModule, mnistFiles } from './load_module.mjs';
+import { loadModule, loadMnist, mnistFiles } from './load_module.mjs';
 
 const epochs = Math.max(1, Number(process.argv[2] || 3));
 const networks = [[784, 30, 10], [784, 100, 10]];
@@ -17,16 +17,11 @@ if (!files) {
   process.exit(1);
 }
 const m = await loadModule();
-const data = new m.MnistData();
-for (const [i, file] of files.entries()) {
-  const reader = new m.IdxReader(file.name, i % 2 === 0);
+const data = await loadMnist(m, files, (reader, file) => {
   const bytes = readFileSync(file.path);
   reader.feed(file.gzip ? gunzipSync(bytes) : bytes);
   reader.finish();
-  data.setFile(i, reader);
-  reader.delete();
-}
-data.check();
+});
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

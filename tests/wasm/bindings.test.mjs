@@ -7,7 +7,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 import { MNIST_FILES } from '../../web/protocol.js';
-import { loadModule, mnistFiles, moduleBuilt } from './load_module.mjs';
+import { loadModule, loadMnist, mnistFiles, moduleBuilt } from './load_module.mjs';
 
 const files = mnistFiles(MNIST_FILES);
 const skip = !moduleBuilt() ? 'build/wasm is not built (./build.sh wasm)'
@@ -52,16 +52,11 @@ const idxHeader = (magic, ...dims) => {
 before(async () => {
   if (skip) return;
   m = await loadModule();
-  data = new m.MnistData();
   const random = lcg(42);
-  for (const [i, file] of files.entries()) {
-    const reader = new m.IdxReader(file.name, i % 2 === 0);
+  data = await loadMnist(m, files, async (reader, file) => {
     await streamInto(reader, file, random);
     assert.equal(reader.bytesReceived(), reader.bytesExpected(), file.name);
-    data.setFile(i, reader);
-    reader.delete();
-  }
-  data.check();
+  });
 });
 
 test('MNIST streamed in random chunks gives 60,000 training and 10,000 test images', { skip }, () => {

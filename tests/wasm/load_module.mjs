@@ -33,3 +33,17 @@ export function mnistFiles(names) {
   }
   return null;
 }
+
+// The four files in protocol order into a new MnistData of module m: feed(reader, file) fills and
+// finishes each IdxReader (whole, or streamed in chunks by a test). Returns the checked data.
+export async function loadMnist(m, files, feed) {
+  const data = new m.MnistData();
+  for (const [i, file] of files.entries()) {
+    const reader = new m.IdxReader(file.name, i % 2 === 0);
+    await feed(reader, file);
+    data.setFile(i, reader);
+    reader.delete();
+  }
+  data.check();
+  return data;
+}
