@@ -4,9 +4,9 @@
 import { DEFAULT_CONFIG } from './protocol.js';
 
 export const DEFAULT_DATA_URL = 'data/mnist/';
-export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'];
-export const COSTS = ['quadratic', 'cross-entropy', 'log-likelihood'];
-export const INITS = ['gaussian', 'scaled'];
+const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'];
+const COSTS = ['quadratic', 'cross-entropy', 'log-likelihood'];
+const INITS = ['gaussian', 'scaled'];
 const INPUTS = 784, CLASSES = 10, MAX_HIDDEN = 4096;
 
 // The book's experiments (Nielsen, "Neural Networks and Deep Learning", chapters 1 and 3).
@@ -64,12 +64,17 @@ export function parseHidden(text) {
   });
 }
 
-export function parseSizes(text) {
+// The whole network around the hidden layers: 784 inputs in, 10 digits out.
+export function sizesFromHidden(text) {
+  return [INPUTS, ...parseHidden(text), CLASSES];
+}
+
+function parseSizes(text) {
   const parts = String(text).split(',').map(t => t.trim());
   if (parts.length < 2) throw 'needs at least input and output sizes, e.g. 784,30,10';
   if (parts[0] !== String(INPUTS)) throw `must start with ${INPUTS} (28x28 input pixels)`;
   if (parts[parts.length - 1] !== String(CLASSES)) throw `must end with ${CLASSES} (the digits)`;
-  return [INPUTS, ...parseHidden(parts.slice(1, -1).join(',')), CLASSES];
+  return sizesFromHidden(parts.slice(1, -1).join(','));
 }
 
 function oneOf(list) {
@@ -93,7 +98,7 @@ export const FIELD_PARSERS = {
 };
 
 // Only relative paths or http(s) URLs: the worker fetches from here.
-export function parseDataUrl(text) {
+function parseDataUrl(text) {
   const s = String(text).trim();
   if (s === '' || (/^[a-z][a-z0-9+.-]*:/i.test(s) && !/^https?:\/\//i.test(s))) {
     throw 'must be a relative path or an http(s) URL';

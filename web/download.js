@@ -3,11 +3,12 @@
 // Not the worker's message loop: the worker (worker.js) calls loadMnist and posts the messages.
 import { MNIST_FILES } from './protocol.js';
 
-export const STALL_SECONDS = 15;     // a file that sends nothing for this long has stalled
+const STALL_SECONDS = 15;            // a file that sends nothing for this long has stalled
 const DOWNLOAD_INTERVAL = 100;       // ms between progress reports of one file
 const LATE_MS = 250;                 // a watchdog timer this late was held up by our own work
 
-// A failed download or bad data; file is the .gz name the page shows it against.
+// A failed download or bad data; file is the MNIST_FILES name the page shows it against
+// ('' for the data as a whole). The message names the .gz file itself.
 class DataError extends Error {
   constructor(file, message) {
     super(message);
@@ -22,9 +23,11 @@ function messageOf(e) {
 // Resolves to a new MnistData (the caller owns it and must .delete() it), or rejects with a
 // DataError for the first file that failed; the other downloads are cancelled. When signal aborts
 // (a newer LOAD), it rejects with the abort and reports nothing more.
-// onProgress(file, received, total): compressed bytes, throttled, and always once more at the end
+// onProgress(name, received, total): compressed bytes, throttled, and always once more at the end
 // of every file that got a response, so a bar never stays at an old value.
-export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeconds = STALL_SECONDS }) {
+// stallSeconds: as LOAD gave it; anything but a positive number means STALL_SECONDS.
+export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeconds }) {
+  stallSeconds = Number(stallSeconds) > 0 ? Number(stallSeconds) : STALL_SECONDS;
   const cancel = new AbortController();   // the first failure stops the other files
   const abort = () => cancel.abort();
   signal.addEventListener('abort', abort);
@@ -33,9 +36,8 @@ export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeco
   try {
     // Every download settles before the readers are deleted: none may feed a deleted reader.
     await Promise.all(MNIST_FILES.map((name, i) => {
-      const file = `${name}.gz`;
-      const report = (received, total) => { if (!signal.aborted) onProgress(file, received, total); };
-      return streamFile(`${dataUrl}${file}`, file, readers[i], { signal: cancel.signal, report, stallSeconds })
+      const report = (received, total) => { if (!signal.aborted) onProgress(name, received, total); };
+      return streamFile(`${dataUrl}${name}.gz`, name, readers[i], { signal: cancel.signal, report, stallSeconds })
         .catch((e) => {
           if (!error && !cancel.signal.aborted) error = e;   // later failures are consequences
           cancel.abort();
@@ -61,7 +63,8 @@ export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeco
 // Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader. A watchdog
 // aborts the fetch when no bytes (or no response) arrive for stallSeconds: an open connection
 // that sends nothing never errors by itself, and the page would wait forever.
-async function streamFile(url, file, reader, { signal, report, stallSeconds }) {
+async function streamFile(url, name, reader, { signal, report, stallSeconds }) {
+  const file = `${name}.gz`;   // as the messages name it
   const controller = new AbortController();
   const cancelled = () => controller.abort();
   signal.addEventListener('abort', cancelled);
@@ -91,10 +94,10 @@ async function streamFile(url, file, reader, { signal, report, stallSeconds }) {
       const of = total ? ` of ${total}` : '';
       const after = answered ? `no data for ${stallSeconds} s after ${received}${of} bytes`
         : `no response for ${stallSeconds} s`;
-      return new DataError(file, `${file}: the download stalled (${after}); check the connection and retry`);
+      return new DataError(name, `${file}: the download stalled (${after}); check the connection and retry`);
     }
     if (signal.aborted) return e;
-    return new DataError(file, describe());
+    return new DataError(name, describe());
   };
 
   try {
@@ -105,7 +108,7 @@ async function streamFile(url, file, reader, { signal, report, stallSeconds }) {
     } catch (e) {
       throw failure(e, () => `${file}: download failed (${messageOf(e)})`);
     }
-    if (!response.ok) throw new DataError(file, `${file}: download failed (HTTP ${response.status})`);
+    if (!response.ok) throw new DataError(name, `${file}: download failed (HTTP ${response.status})`);
     answered = true;
     total = Number(response.headers.get('Content-Length')) || 0;
     watch();
@@ -160,13 +163,13 @@ async function streamFile(url, file, reader, { signal, report, stallSeconds }) {
         reader.feed(next.value);
       } catch (e) {
         body.cancel().catch(() => {});
-        throw new DataError(file, messageOf(e));   // the core names the file and the damage
+        throw new DataError(name, messageOf(e));   // the core names the file and the damage
       }
     }
     try {
       reader.finish();
     } catch (e) {
-      throw new DataError(file, `${file}: ${messageOf(e)}`);
+      throw new DataError(name, messageOf(e));   // the core names the file and what is missing
     }
   } finally {
     clearTimeout(timer);

@@ -6,11 +6,11 @@ import { parseHash, formatHash, matchPreset, sameConfig } from './config.js';
 import { AccuracyChart, CostChart } from './views/charts.js';
 import { ConfusionMatrix } from './views/confusion.js';
 import { SettingsForm, PresetList } from './views/controls.js';
-import { DownloadBars, fileKey } from './views/downloads.js';
+import { DownloadBars } from './views/downloads.js';
 import { DrawPad } from './views/draw.js';
 import { RunKeys } from './views/keyboard.js';
 import { OutputBars } from './views/outputs.js';
-import { renderStatus, bestEpoch } from './views/status.js';
+import { renderStatus, bestEpoch, accuracy } from './views/status.js';
 import { drawTiles, LayerHeatmaps } from './views/weights.js';
 
 const $ = id => document.getElementById(id);
@@ -23,7 +23,7 @@ const fromHash = parseHash(location.hash);
 const state = {
   config: fromHash.config, dataUrl: fromHash.dataUrl, autostart: fromHash.autostart,
   workerReady: false, data: null, files: new Map(), error: null,
-  run: null,            // { config, layout, batchesPerEpoch } of the network the worker holds
+  run: null,            // { config, layout, batchesPerEpoch, preset } of the network the worker holds
   configuring: 0,       // CONFIGUREs on their way: ignore the old network's late messages
   autostarted: false, running: false, done: false, diverged: null,
   startWhenReady: false,   // START once the network is built (Start pressed early, a preset mid-run)
@@ -139,7 +139,7 @@ const handlers = {
     load();
   },
   [FromWorker.DOWNLOAD]({ file, received, total }) {
-    state.files.set(fileKey(file), { received, total });
+    state.files.set(file, { received, total });
     invalidate('downloads', 'status');
   },
   [FromWorker.DATA_READY]({ train, test }) {
@@ -148,25 +148,23 @@ const handlers = {
     configure();
   },
   [FromWorker.DATA_ERROR]({ file, message }) {
-    const key = fileKey(file || '');
     // The first failure stops the other downloads: those not complete were cancelled, not empty.
     for (const [name, f] of state.files) {
-      if (name === key) f.failed = true;
+      if (name === file) f.failed = true;
       else if (f.total > 0 ? f.received < f.total : f.received === 0) f.cancelled = true;
     }
-    const named = !file || message.includes(key);
-    state.error = { message: named ? message : `${key}.gz: ${message}`, retry: true };
+    state.error = { message, retry: true };   // the message names the file
     invalidate('downloads', 'status');
   },
   [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch }) {
     state.configuring = Math.max(0, state.configuring - 1);
     if (state.configuring) return;   // already replaced by a newer CONFIGURE
-    state.run = { config, layout, batchesPerEpoch };
+    state.run = { config, layout, batchesPerEpoch, preset: matchPreset(config) };
     Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null,
       trainedBatches: 0, costBucket: { batches: 0, sum: 0 }, diverged: null, done: false });
     heatmaps.setLayout(layout);
     confusion.clear();
-    invalidate('status', 'charts', 'weights', 'presets');
+    invalidate('status', 'cost', 'accuracy', 'weights', 'presets');
     requestPrediction();
     if ((state.autostart && !state.autostarted) || state.startWhenReady) {
       state.autostarted = true;
@@ -175,7 +173,7 @@ const handlers = {
     }
   },
   [FromWorker.PROGRESS](p) {
-    if (state.configuring) return;
+    if (state.configuring || !state.run) return;
     state.progress = p;
     addCost(p);
     if (p.params) {
@@ -183,12 +181,12 @@ const handlers = {
       dirty.add('weights');
     }
     if (performance.now() - state.lastPredict > PREDICT_EVERY_MS) requestPrediction();
-    invalidate('status', 'charts');
+    invalidate('status', 'cost');
   },
   [FromWorker.EPOCH](e) {
     if (state.configuring) return;
     state.epochs.push(e);
-    invalidate('status', 'charts', 'confusion', 'presets');
+    invalidate('status', 'accuracy', 'confusion', 'presets');
     requestPrediction();
   },
   [FromWorker.STATE]({ running, done }) {
@@ -220,7 +218,7 @@ const handlers = {
 // p.cost is the mean over the mini-batches since the previous PROGRESS: pool them until a point
 // stands for enough of them (a diverging run shows its last ones, whatever their number).
 function addCost(p) {
-  const trained = p.epoch * p.batchesPerEpoch + p.batch;
+  const trained = p.epoch * state.run.batchesPerEpoch + p.batch;
   const batches = trained - state.trainedBatches;
   state.trainedBatches = trained;
   if (batches <= 0 || p.cost == null) return;
@@ -228,7 +226,7 @@ function addCost(p) {
   bucket.batches += batches;
   bucket.sum += batches * p.cost;
   if (bucket.batches < MIN_BATCHES_PER_POINT && !state.diverged) return;
-  state.costX.push(trained / p.batchesPerEpoch);
+  state.costX.push(trained / state.run.batchesPerEpoch);
   state.cost.push(bucket.sum / bucket.batches);
   state.costBucket = { batches: 0, sum: 0 };
 }
@@ -261,13 +259,13 @@ function render() {
   frame = 0;
   if (dirty.has('status')) keys.track(() => renderStatus(state));   // also moves the focus on
   if (dirty.has('downloads')) downloads.draw(state.files, Boolean(state.data));
-  if (dirty.has('charts')) {
-    const e = state.epochs, preset = state.run && matchPreset(state.run.config);
-    accuracyChart.setData(e.map((_, i) => i + 1), e.map(x => x.testCorrect / x.testTotal),
+  if (dirty.has('accuracy')) {
+    const e = state.epochs, preset = state.run && state.run.preset;
+    accuracyChart.setData(e.map((_, i) => i + 1), e.map(accuracy),
       e.map(x => (x.validationTotal ? x.validationCorrect / x.validationTotal : null)),
       preset ? preset.bookAccuracy : null);
-    costChart.setData(state.costX, state.cost);
   }
+  if (dirty.has('cost')) costChart.setData(state.costX, state.cost);
   if (dirty.has('weights') && state.params && state.run) {
     drawTiles($('weights'), state.params, state.run.layout[0]);
     heatmaps.draw(state.params);
@@ -276,7 +274,7 @@ function render() {
     confusion.draw(state.epochs[state.epochs.length - 1].confusion);
   }
   if (dirty.has('presets')) {
-    presets.draw(state.run && matchPreset(state.run.config), bestEpoch(state.epochs));
+    presets.draw(state.run && state.run.preset, bestEpoch(state.epochs));
   }
   if (dirty.has('outputs')) {
     if (state.outputs) outputs.draw(state.outputs);
@@ -286,4 +284,4 @@ function render() {
 }
 
 applyHash();
-invalidate('status', 'downloads', 'charts', 'presets');
+invalidate('status', 'downloads', 'cost', 'accuracy', 'presets');

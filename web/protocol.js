@@ -39,9 +39,11 @@ export const FromWorker = Object.freeze({
   DOWNLOAD: 'download',           // { file, received, total }            bytes of compressed data
   DATA_READY: 'data-ready',       // { train, test }                      image counts
   DATA_ERROR: 'data-error',       // { file, message }                    failed, truncated or corrupt
+                                  //   file: a name of MNIST_FILES (no .gz; '' for the whole data)
   CONFIGURED: 'configured',       // { config, layout, params, batchesPerEpoch }
-  PROGRESS: 'progress',           // { epoch, batch, batchesPerEpoch, cost, examplesPerSecond,
-                                  //   params }  params: Float32Array copy, at most a few per second
+  PROGRESS: 'progress',           // { epoch, batch, cost, examplesPerSecond, params }  batch: in
+                                  //   the epoch (of CONFIGURED's batchesPerEpoch); params:
+                                  //   Float32Array copy, at most a few per second
   EPOCH: 'epoch',                 // { epoch, testCorrect, testTotal, testCost, validationCorrect,
                                   //   validationTotal, validationCost, trainCost, seconds,
                                   //   confusion }  confusion: 100 counts, row = true digit

@@ -52,7 +52,7 @@ function handle(message) {
   const T = P.ToWorker;
   try {
     switch (message && message.type) {
-      case T.LOAD: load(message.dataUrl || 'data/mnist/', Number(message.stallSeconds)).catch(failed); break;
+      case T.LOAD: load(message.dataUrl, message.stallSeconds).catch(failed); break;
       case T.CONFIGURE: configure(message.config); break;
       case T.START: start(); break;
       case T.PAUSE: pause(); break;
@@ -89,7 +89,7 @@ async function load(dataUrl, stallSeconds) {
   try {
     fresh = await D.loadMnist(module, dataUrl, {
       signal: controller.signal,
-      stallSeconds: stallSeconds > 0 ? stallSeconds : D.STALL_SECONDS,
+      stallSeconds,
       onProgress: (file, received, total) => post(P.FromWorker.DOWNLOAD, { file, received, total }),
     });
   } catch (e) {
@@ -249,7 +249,6 @@ function postProgress(force) {
   const payload = {
     epoch: lab.epoch(),
     batch: lab.batchInEpoch(),
-    batchesPerEpoch: lab.batchesPerEpoch(),
     cost: last.cost,
     examplesPerSecond: last.examplesPerSecond ??
       (rate.ms > 0 ? (1000 * rate.examples) / rate.ms : null),   // a first estimate

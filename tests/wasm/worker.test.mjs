@@ -36,7 +36,8 @@ worker.postMessage({ type: 'load', dataUrl: 'broken-404/' });   // before READY:
 `;
 
 const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
-const VICTIM = 't10k-labels-idx1-ubyte.gz';   // the file each broken data URL damages
+const VICTIM_NAME = 't10k-labels-idx1-ubyte';   // the file each broken data URL damages
+const VICTIM = `${VICTIM_NAME}.gz`;
 
 // Serves the worker, the WASM build and the data; /broken-<how>/ damages VICTIM.
 function serve(req, res) {
@@ -138,7 +139,7 @@ test('broken downloads give DATA_ERROR naming the file and the damage; retry wor
   for (const [dataUrl, pattern] of Object.entries(expect)) {
     const e = await load(dataUrl);
     assert.equal(e.type, 'data-error', dataUrl);
-    assert.equal(e.file, VICTIM);
+    assert.equal(e.file, VICTIM_NAME);
     assert.match(e.message, pattern);
   }
   const n = await count();
@@ -146,7 +147,7 @@ test('broken downloads give DATA_ERROR naming the file and the damage; retry wor
   assert.deepEqual([ready.type, ready.train, ready.test], ['data-ready', 60000, 10000]);
   const downloads = (await since(n)).filter((m) => m.type === 'download');
   for (const name of MNIST_FILES) {
-    const last = downloads.filter((m) => m.file === `${name}.gz`).at(-1);
+    const last = downloads.filter((m) => m.file === name).at(-1);
     assert.ok(last && last.total > 0 && last.received === last.total, name);
   }
 });
@@ -163,13 +164,13 @@ test('a stalled download gives DATA_ERROR with the bytes it got; retry works', {
     const n = await count();
     await send({ type: 'load', dataUrl, stallSeconds: 2 });
     const e = await next(['data-error', 'data-ready'], n, 12000);   // the default would take 15 s
-    assert.deepEqual([e.type, e.file, e.message], ['data-error', VICTIM, message], dataUrl);
+    assert.deepEqual([e.type, e.file, e.message], ['data-error', VICTIM_NAME, message], dataUrl);
     // Every file's last DOWNLOAD comes before the error, and says where it stopped: the third
     // quarter came within the 100 ms throttle of the second, so only the final report carries it.
     const log = await since(n);
     const error = log.findIndex((m) => m.type === 'data-error');
     assert.ok(log.slice(error).every((m) => m.type !== 'download'), dataUrl);
-    const victim = log.filter((m) => m.type === 'download' && m.file === VICTIM);
+    const victim = log.filter((m) => m.type === 'download' && m.file === VICTIM_NAME);
     if (dataUrl === 'broken-stall/') {
       assert.deepEqual([victim.at(-1).received, victim.at(-1).total], [sent, full]);
     } else {

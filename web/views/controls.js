@@ -1,14 +1,15 @@
 // The settings form (every run-config field, checked as typed) and the book's presets, each with
 // the book's figure beside ours. Both stay usable while training. Not where a config is applied:
 // main.js decides that.
-import { FIELD_PARSERS, parseHidden, PRESETS } from '../config.js';
+import { FIELD_PARSERS, sizesFromHidden, PRESETS } from '../config.js';
+import { percent } from './status.js';
 
-// config key -> id of its form element (hidden layers are typed without 784 and 10).
+// config key -> id of its form element (hidden layers are typed without 784 and 10). Each
+// element's message goes in the span #<its name>-error.
 const FIELDS = {
   sizes: 'hidden', activation: 'activation', cost: 'cost', init: 'init', eta: 'eta',
   batch: 'batch-size', epochs: 'epochs', lambda: 'lambda', seed: 'seed',
 };
-const ERROR_IDS = { sizes: 'hidden-error', batch: 'batch-error' };
 
 export class SettingsForm {
   // onChange(config): called with a complete, valid config after the user changes a field.
@@ -33,12 +34,17 @@ export class SettingsForm {
         : String(config[key]);
       this.showError(key, '');
     }
-    this.sizesView.textContent = `[${config.sizes.join(', ')}]`;
+    this.showSizes(config.sizes);
+  }
+
+  // The whole network beside the hidden-layers field, e.g. "[784, 30, 10]".
+  showSizes(sizes) {
+    this.sizesView.textContent = `[${sizes.join(', ')}]`;
   }
 
   showError(key, message) {
     const input = this.element(key);
-    const span = this.form.querySelector(`#${ERROR_IDS[key] || `${key}-error`}`);
+    const span = this.form.querySelector(`#${input.name}-error`);
     span.textContent = message;
     if (message) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
@@ -51,7 +57,7 @@ export class SettingsForm {
     for (const key of Object.keys(FIELDS)) {
       const text = this.element(key).value;
       try {
-        config[key] = key === 'sizes' ? [784, ...parseHidden(text), 10] : FIELD_PARSERS[key](text);
+        config[key] = key === 'sizes' ? sizesFromHidden(text) : FIELD_PARSERS[key](text);
         this.showError(key, '');
       } catch (why) {
         if (typeof why !== 'string') throw why;
@@ -59,7 +65,7 @@ export class SettingsForm {
         ok = false;
       }
     }
-    if (config.sizes) this.sizesView.textContent = `[${config.sizes.join(', ')}]`;
+    if (config.sizes) this.showSizes(config.sizes);
     return ok ? config : null;
   }
 }
@@ -100,7 +106,7 @@ export class PresetList {
       button.setAttribute('aria-pressed', String(on));
       li.classList.toggle('active', on);
       ours.textContent = on && best
-        ? `ours: ${(100 * best.accuracy).toFixed(2)}% (best, epoch ${best.epoch})`
+        ? `ours: ${percent(best.accuracy)} (best, epoch ${best.epoch})`
         : on ? 'ours: not trained yet' : '';
     }
   }

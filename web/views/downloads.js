@@ -14,10 +14,6 @@ function size(bytes) {
   return bytes < 1e6 ? `${(bytes / 1e3).toFixed(0)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-export function fileKey(file) {
-  return String(file).replace(/^.*\//, '').replace(/\.gz$/, '');
-}
-
 export class DownloadBars {
   // list: the <ul> of bars; summary: the one line shown instead once the data is in; panel: the
   // section, marked .compact then.

@@ -11,8 +11,10 @@ export class DrawPad {
   constructor(canvas, preview, onChange) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d', { willReadFrequently: true });
-    this.preview = preview;
     this.previewCtx = preview.getContext('2d');
+    // One 28x28 image for every preview, written a pixel (one 32-bit RGBA word) at a time.
+    this.previewImage = this.previewCtx.createImageData(28, 28);
+    this.previewWords = new Uint32Array(this.previewImage.data.buffer);
     this.onChange = onChange;
     this.pixels = null;
     this.last = null;      // last point of the stroke under way
@@ -93,12 +95,12 @@ export class DrawPad {
     this.onChange(this.pixels);
   }
 
+  // pixels: preprocess's 784 values in [0, 1], drawn as opaque greys.
   drawPreview(pixels) {
-    const image = this.previewCtx.createImageData(28, 28);
     for (let i = 0; i < 784; i++) {
       const v = Math.round(255 * pixels[i]);
-      image.data.set([v, v, v, 255], 4 * i);
+      this.previewWords[i] = ((255 << 24) | (v << 16) | (v << 8) | v) >>> 0;   // A B G R, little-endian
     }
-    this.previewCtx.putImageData(image, 0, 0);
+    this.previewCtx.putImageData(this.previewImage, 0, 0);
   }
 }

@@ -6,7 +6,7 @@
 const $ = id => document.getElementById(id);
 const RUN_BUTTONS = ['start', 'pause', 'step', 'reset'];
 // Space means something of its own here; elsewhere (the page itself) it is ours.
-const KEEPS_SPACE = 'input, select, textarea, button, a[href], [contenteditable], canvas';
+const KEEPS_SPACE = 'input, select, textarea, button, a[href], [contenteditable]';
 
 export class RunKeys {
   // isRunning(): whether the network is training right now.

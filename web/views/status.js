@@ -5,14 +5,19 @@
 const $ = id => document.getElementById(id);
 const CHANCE = 0.2;   // below this test accuracy the network has not learned anything (yet)
 const CRAWL_ETA = 0.01;   // at or below this η a near-chance network is learning, just slowly
-const percent = v => `${(100 * v).toFixed(2)}%`;
+
+// A fraction as the page writes it: 0.9542 -> "95.42%".
+export const percent = v => `${(100 * v).toFixed(2)}%`;
+
+// An EPOCH result's test accuracy, as a fraction.
+export const accuracy = e => e.testCorrect / e.testTotal;
 
 // The epoch with the highest test accuracy so far: { accuracy, epoch (1-based) } or null.
 export function bestEpoch(epochs) {
   let best = null;
   epochs.forEach((e, i) => {
-    const accuracy = e.testCorrect / e.testTotal;
-    if (!best || accuracy > best.accuracy) best = { accuracy, epoch: i + 1 };
+    const a = accuracy(e);
+    if (!best || a > best.accuracy) best = { accuracy: a, epoch: i + 1 };
   });
   return best;
 }
@@ -50,14 +55,14 @@ function statusText(state) {
 }
 
 // Near chance has two opposite causes; say which one η points to only when it is clear.
-function nearChance(state, accuracy) {
+function nearChance(state, test) {
   const { eta } = state.run.config, n = state.epochs.length;
   const after = `after ${n} epoch${n === 1 ? '' : 's'}`;
   if (eta <= CRAWL_ETA) {
-    return `Learning crawls at this η (${eta}): test accuracy ${percent(accuracy)} ${after}, ` +
+    return `Learning crawls at this η (${eta}): test accuracy ${percent(test)} ${after}, ` +
       'still near chance (10%). A larger η learns faster.';
   }
-  return `Accuracy is near chance (${percent(accuracy)}) ${after}: η is far too large ` +
+  return `Accuracy is near chance (${percent(test)}) ${after}: η is far too large ` +
     '(the weights saturate) or far too small (learning crawls).';
 }
 
@@ -78,11 +83,11 @@ export function renderStatus(state) {
   $('retry').hidden = !(state.error && state.error.retry);
 
   const last = state.epochs[state.epochs.length - 1];
-  const accuracy = last ? last.testCorrect / last.testTotal : null;
+  const test = last ? accuracy(last) : null;
   const alarm = $('alarm');
   setText(alarm, state.diverged
     ? state.diverged.charAt(0).toUpperCase() + state.diverged.slice(1)
-    : accuracy !== null && accuracy < CHANCE && state.run ? nearChance(state, accuracy) : '');
+    : test !== null && test < CHANCE && state.run ? nearChance(state, test) : '');
   alarm.hidden = !alarm.textContent;
   // Divergence is an alarm; near chance is a caution: with a tiny η it is what the book shows.
   alarm.classList.toggle('caution', !state.diverged);
@@ -101,17 +106,16 @@ export function renderStatus(state) {
   epoch.dataset.value = String(state.epochs.length);
   setText(epoch, state.run ? `${state.epochs.length} / ${state.run.config.epochs}` : '0');
   const testAccuracy = $('test-accuracy');
-  setText(testAccuracy, accuracy === null ? '–' : percent(accuracy));
-  if (accuracy === null) delete testAccuracy.dataset.value;
-  else testAccuracy.dataset.value = String(accuracy);
+  setText(testAccuracy, test === null ? '–' : percent(test));
+  if (test === null) delete testAccuracy.dataset.value;
+  else testAccuracy.dataset.value = String(test);
   setText($('speed'), p && state.running && p.examplesPerSecond
     ? Math.round(p.examplesPerSecond).toLocaleString('en') : '–');
   setText($('epoch-time'), last ? `${last.seconds.toFixed(2)} s` : '–');
 
   const batch = $('batch');
-  const batches = p ? p.epoch * p.batchesPerEpoch + p.batch : 0;
-  batch.dataset.value = String(batches);
-  setText(batch, p ? `mini-batch ${p.batch.toLocaleString('en')} of ` +
-    `${p.batchesPerEpoch.toLocaleString('en')} in this epoch` : '');
+  batch.dataset.value = String(state.trainedBatches);
+  setText(batch, p && state.run ? `mini-batch ${p.batch.toLocaleString('en')} of ` +
+    `${state.run.batchesPerEpoch.toLocaleString('en')} in this epoch` : '');
 }
 

@@ -37,7 +37,7 @@ function surface(canvas, width, height) {
   return s;
 }
 
-export function tileGrid(neurons) {
+function tileGrid(neurons) {
   const cols = Math.ceil(Math.sqrt(neurons));
   return { cols, rows: Math.ceil(neurons / cols) };
 }
@@ -81,7 +81,7 @@ export function drawTiles(canvas, params, layer) {
 }
 
 // Any weight layer as a rows x cols heatmap, one pixel per weight, one scale for the layer.
-export function drawHeatmap(canvas, params, layer) {
+function drawHeatmap(canvas, params, layer) {
   const { rows, cols, wOffset } = layer;
   const { ctx, image, words } = surface(canvas, cols, rows);
   let scale = 0;
@@ -90,7 +90,6 @@ export function drawHeatmap(canvas, params, layer) {
     for (let i = 0; i < rows; i++) words[i * cols + j] = colour(params[wOffset + j * rows + i], scale);
   }
   ctx.putImageData(image, 0, 0);
-  return scale;
 }
 
 // The deeper layers' canvases, rebuilt when the network's shape changes.
