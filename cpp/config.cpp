@@ -3,6 +3,7 @@
 // Not the trainer: nothing here allocates a network or touches data.
 #include "config.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -140,22 +141,30 @@ std::string format_sizes(const std::vector<int>& sizes) {
 size_t memory_bytes(const std::vector<int>& sizes, int batch) {
     const size_t m = batch > 0 ? size_t(buffer_batch(batch)) : 0;
     auto sz = [](int s) { return s > 0 ? size_t(s) : size_t(0); };
+    auto padded = [&](int s) { return (sz(s) + 7) / 8 * 8; };
     size_t P = 0, neurons = 0;  // parameters; neurons after the input layer
+    size_t widest = 0, widest_in = 0, widest_out = 0;  // as in Network's constructor
     for (size_t l = 0; l + 1 < sizes.size(); ++l) {
         P = sat_add(P, sat_add(sat_mul(sz(sizes[l + 1]), sz(sizes[l])), sz(sizes[l + 1])));
         neurons = sat_add(neurons, sz(sizes[l + 1]));
+        if (l == 0 || (sizes[l] <= 64 && sizes[l + 1] <= 64)) widest = std::max(widest, padded(sizes[l + 1]));
+        if (l > 0 && sizes[l] <= 64 && sizes[l + 1] <= 64) {  // Network::small(l)
+            widest_in = std::max(widest_in, sz(sizes[l]));
+            widest_out = std::max(widest_out, sz(sizes[l + 1]));
+        }
     }
-    // params + grads + last-good snapshot, then z, a, delta of (sizes[l+1] x m) per layer.
-    size_t floats = sat_add(sat_mul(3, P), sat_mul(sat_mul(3, neurons), m));
-    // The first layer's gradient and delta in columns padded to a multiple of 8.
-    if (sizes.size() >= 2) {
-        const size_t ld = (sz(sizes[1]) + 7) / 8 * 8;
-        floats = sat_add(floats, sat_mul(ld, sat_add(sz(sizes[0]), m)));
-    }
+    // params + grads + last-good snapshot, then z, a, f'(z), delta of (sizes[l+1] x m) per layer.
+    size_t floats = sat_add(sat_mul(3, P), sat_mul(sat_mul(4, neurons), m));
+    // The kernels' scratch (network.hpp): padded deltas, the first layer's padded gradient, the
+    // transposed a and delta of the small later layers.
+    floats = sat_add(floats, sat_mul(widest, m));
+    if (sizes.size() >= 2) floats = sat_add(floats, sat_mul(padded(sizes[1]), sz(sizes[0])));
+    floats = sat_add(floats, sat_add(sat_mul(m, widest_in), sat_mul((m + 7) / 8 * 8, widest_out)));
     size_t bytes = sat_mul(floats, sizeof(float));
-    // The sparse input batch can hold every pixel: one int index and one float value each.
+    // The sparse input batch can hold every pixel: an int index, a float value and an int mask
+    // (the network's keep_) each.
     const size_t inputs = sizes.empty() ? 0 : sat_mul(sz(sizes[0]), m);
-    return sat_add(bytes, sat_mul(inputs, sizeof(int) + sizeof(float)));
+    return sat_add(bytes, sat_mul(inputs, 2 * sizeof(int) + sizeof(float)));
 }
 
 void validate_hyperparameters(const Config& c, size_t memory_budget) {

@@ -1,11 +1,13 @@
 // The network's math: forward pass, backpropagation (the four equations of Nielsen ch. 2) and the
-// SGD update, one mini-batch matrix at a time. The sparse first layer is a hand loop (it is
-// nearly all of the work); every later layer is an Eigen product into a buffer allocated once.
+// SGD update, one mini-batch matrix at a time. The products go through the SIMD kernels of
+// kernels.hpp (the sparse first layer is nearly all of the work; Eigen has no SIMD code for
+// WebAssembly); Eigen does the small elementwise steps. Buffers are allocated once.
 #include "network.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 #include "kernels.hpp"
 
@@ -22,13 +24,10 @@ void SparseBatch::clear() { m_ = 0; }
 void SparseBatch::add(const Images& images, size_t i) {
     const int k = start_[m_];
     const int n = int(images.start[i + 1] - images.start[i]);
-    // Two plain loops over restrict pointers, so both vectorise (SIMD division included).
     const uint16_t* __restrict from_index = images.index.data() + images.start[i];
-    const uint8_t* __restrict from_value = images.value.data() + images.start[i];
     int* __restrict to_index = index_.data() + k;
-    float* __restrict to_value = value_.data() + k;
-    for (int p = 0; p < n; ++p) to_index[p] = from_index[p];
-    for (int p = 0; p < n; ++p) to_value[p] = float(from_value[p]) / 255.0f;
+    for (int p = 0; p < n; ++p) to_index[p] = from_index[p];  // a plain loop vectorises
+    kernels::unit_floats(images.value.data() + images.start[i], value_.data() + k, n);
     start_[++m_] = k + n;
 }
 
@@ -43,19 +42,14 @@ void SparseBatch::add_dense(const float* x) {
 
 namespace {
 
-// a = f(z) and fp = f'(z), for backward. The sigmoid goes through t = exp(-|z|), one exp per
-// neuron: a = 1/(1+t) or t/(1+t), f' = t/(1+t)^2. That f' stays exact in float32 where a rounds
-// to 1 (z > 17); a (1 - a) would be 0 there and a saturated neuron could never recover.
+// a = f(z) and fp = f'(z), for backward. z, a, fp: the leading columns of (rows, max_batch)
+// matrices, so contiguous. The sigmoid is kernels::sigmoid (see there why through exp(-|z|)).
 template <class Z, class A, class F>
 void activate(Activation f, const Z& z, A&& a, F&& fp) {
     switch (f) {
-    case Activation::sigmoid: {
-        fp = (-z.array().abs()).exp();
-        const auto t = fp.array();
-        a = (z.array() >= 0.0f).select((1.0f + t).inverse(), t / (1.0f + t));
-        fp = t / (1.0f + t).square();
+    case Activation::sigmoid:
+        kernels::sigmoid(z.data(), a.data(), fp.data(), size_t(z.size()));
         break;
-    }
     case Activation::tanh:
         a = z.array().tanh();
         fp = 1.0f - a.array().square();
@@ -96,14 +90,26 @@ Network::Network(std::vector<int> sizes, Activation activation, Cost cost, int m
         delta_.emplace_back(sizes_[l + 1], max_batch);
     }
     param_count_ = offset;
-    params_.assign(offset + 8, 0.0f);  // 8 floats of slack: padded reads of w[0]'s last column
+    params_.assign(offset + 8, 0.0f);  // 8 floats of slack: padded reads past the last w[l]
     grads_.assign(offset, 0.0f);
-    ld_ = (sizes_[1] + 7) / 8 * 8;
-    acc_.assign(ld_, 0.0f);
-    delta0_.assign(size_t(ld_) * max_batch, 0.0f);
+    ld_ = padded(sizes_[1]);
+    int widest = ld_, widest_in = 0, widest_out = 0;  // of layer 0 and the small() layers
+    for (int l = 1; l < layers(); ++l)
+        if (small(l)) {
+            widest = std::max(widest, padded(sizes_[l + 1]));
+            widest_in = std::max(widest_in, sizes_[l]);
+            widest_out = std::max(widest_out, sizes_[l + 1]);
+        }
+    acc_.assign(std::max(widest, padded(max_batch)), 0.0f);
+    all_inputs_.resize(std::max({widest_in, widest_out, max_batch}));
+    std::iota(all_inputs_.begin(), all_inputs_.end(), 0);
+    padded_delta_.assign(size_t(widest) * max_batch, 0.0f);
+    a_t_.assign(size_t(max_batch) * widest_in, 0.0f);
+    delta_t_.assign(size_t(padded(max_batch)) * widest_out, 0.0f);
     gw0_.assign(size_t(ld_) * sizes_[0], 0.0f);
-    touched_.reserve(sizes_[0]);
+    touched_.assign(sizes_[0] + 1, 0);  // + 1: the listing loop writes one past the last
     lit_.assign(sizes_[0], 0);
+    keep_.assign(size_t(sizes_[0]) * max_batch, 0);
 }
 
 MatrixMap Network::w(int l) { return MatrixMap(params_.data() + w_offset(l), sizes_[l + 1], sizes_[l]); }
@@ -125,30 +131,40 @@ void Network::init(Init init, Rng& rng) {
     }
 }
 
+// z[l](:, s) = w[l] x + b[l] for one input x given as n (index, value) pairs. w[l] is
+// column-major, so the weights leaving input j are one contiguous column: the product is a sum
+// of scaled columns, summed by kernels::gather_sum in acc_ padded to a multiple of 8 (its lanes
+// past the column read the next one, or b[l], or the slack after the parameters).
+void Network::affine(int l, int s, const int* index, const float* value, int n) {
+    const int rows = sizes_[l + 1];
+    kernels::gather_sum(params_.data() + w_offset(l), rows, index, value, n, acc_.data(), padded(rows));
+    const float* bl = params_.data() + b_offset(l);
+    float* zs = z_[l].data() + size_t(s) * rows;
+    for (int i = 0; i < rows; ++i) zs[i] = acc_[i] + bl[i];
+}
+
+// The later layers' products go through the kernels while w[l] is small (at most 64 x 64): Eigen
+// has no SIMD code for WebAssembly and a high fixed cost per product. Larger ones are Eigen's
+// blocked products, which keep a big w[l] in cache across the mini-batch.
+bool Network::small(int l) const { return l > 0 && sizes_[l + 1] <= 64 && sizes_[l] <= 64; }
+
 void Network::forward(const SparseBatch& x) {
     m_ = x.m();
     const int L = layers();
-    // Layer 0: z[0] = w[0] x + b[0], over the nonzero inputs only. w[0] is column-major, so the
-    // weights leaving input j are one contiguous column: each nonzero adds a scaled column.
-    {
-        const int rows = sizes_[1];
-        const float* w0 = params_.data() + w_offset(0);
-        const float* b0 = params_.data() + b_offset(0);
-        float* acc = acc_.data();
-        for (int s = 0; s < m_; ++s) {
-            const int first = x.start()[s];
-            kernels::gather_sum(w0, rows, x.index() + first, x.value() + first, x.start()[s + 1] - first, acc,
-                                ld_);
-            float* zs = z_[0].data() + size_t(s) * rows;
-            for (int i = 0; i < rows; ++i) zs[i] = acc[i] + b0[i];
-        }
-    }
     for (int l = 0; l < L; ++l) {
-        auto z = z_[l].leftCols(m_);
-        if (l > 0) {
-            z.noalias() = w(l) * a_[l - 1].leftCols(m_);
-            z.colwise() += b(l);
+        if (l == 0) {  // over the nonzero inputs only
+            for (int s = 0; s < m_; ++s) {
+                const int first = x.start()[s];
+                affine(0, s, x.index() + first, x.value() + first, x.start()[s + 1] - first);
+            }
+        } else if (small(l)) {  // over all of a[l-1]
+            for (int s = 0; s < m_; ++s)
+                affine(l, s, all_inputs_.data(), a_[l - 1].data() + size_t(s) * sizes_[l], sizes_[l]);
+        } else {
+            z_[l].leftCols(m_).noalias() = w(l) * a_[l - 1].leftCols(m_);
+            z_[l].leftCols(m_).colwise() += b(l);
         }
+        auto z = z_[l].leftCols(m_);
         auto a = a_[l].leftCols(m_);
         auto fp = fprime_[l].leftCols(m_);
         if (l < L - 1) activate(activation_, z, a, fp);
@@ -196,40 +212,76 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
     if (cost_ == Cost::quadratic) dL.array() *= fprime_[L - 1].leftCols(m_).array();
 
     for (int l = L - 1; l >= 1; --l) {
-        auto d = delta_[l].leftCols(m_);
-        // BP3, BP4: dC/db = delta, dC/dw = delta a[l-1]^T, summed over the batch.
-        MatrixMap gw(grads_.data() + w_offset(l), sizes_[l + 1], sizes_[l]);
-        VectorMap gb(grads_.data() + b_offset(l), sizes_[l + 1]);
-        gw.noalias() = d * a_[l - 1].leftCols(m_).transpose();
-        gb.noalias() = d.rowwise().sum();
-        // BP2: delta[l-1] = (w[l]^T delta[l]) * f'(z[l-1]).
-        auto dprev = delta_[l - 1].leftCols(m_);
-        dprev.noalias() = w(l).transpose() * d;
-        dprev.array() *= fprime_[l - 1].leftCols(m_).array();
+        const int rows = sizes_[l + 1], cols = sizes_[l];
+        auto d = delta_[l].leftCols(m_);  // delta[l]: (rows, m)
+        // BP3: dC/db = delta, summed over the batch.
+        VectorMap(grads_.data() + b_offset(l), rows).noalias() = d.rowwise().sum();
+        if (!small(l)) {
+            // BP4: dC/dw = delta a[l-1]^T. BP2: delta[l-1] = (w[l]^T delta) * f'(z[l-1]).
+            MatrixMap gw(grads_.data() + w_offset(l), rows, cols);
+            gw.noalias() = d * a_[l - 1].leftCols(m_).transpose();
+            auto dprev = delta_[l - 1].leftCols(m_);
+            dprev.noalias() = w(l).transpose() * d;
+            dprev.array() *= fprime_[l - 1].leftCols(m_).array();
+            continue;
+        }
+        // The same through kernels::gather_sum, on padded or transposed copies of delta and a[l-1].
+        const int ld = padded(rows), mp = padded(m_);
+        const float* aprev = a_[l - 1].data();  // a[l-1]: (cols, m)
+        // BP4: dC/dw(:, j) = sum_s a[l-1](j, s) delta(:, s): delta's columns padded to ld, each
+        // weighted by row j of a[l-1] (transposed into a_t_: (m, cols), so the row is contiguous).
+        for (int s = 0; s < m_; ++s) {
+            std::copy_n(d.data() + size_t(s) * rows, rows, padded_delta_.data() + size_t(s) * ld);
+            for (int j = 0; j < cols; ++j) a_t_[size_t(j) * m_ + s] = aprev[size_t(s) * cols + j];
+        }
+        float* gw = grads_.data() + w_offset(l);
+        for (int j = 0; j < cols; ++j) {
+            const float* row = a_t_.data() + size_t(j) * m_;
+            kernels::gather_sum(padded_delta_.data(), ld, all_inputs_.data(), row, m_, acc_.data(), ld);
+            std::copy_n(acc_.data(), rows, gw + size_t(j) * rows);
+        }
+        // BP2: delta[l-1](j, :) = w[l](:, j)^T delta * f'(z[l-1])(j, :), all samples at once: the
+        // rows of delta (transposed into delta_t_: (mp, rows)) weighted by column j of w[l].
+        for (int s = 0; s < m_; ++s)
+            for (int i = 0; i < rows; ++i) delta_t_[size_t(i) * mp + s] = d.data()[size_t(s) * rows + i];
+        const float* wl = params_.data() + w_offset(l);
+        const float* fp = fprime_[l - 1].data();
+        float* dprev = delta_[l - 1].data();
+        for (int j = 0; j < cols; ++j) {
+            const float* column = wl + size_t(j) * rows;
+            kernels::gather_sum(delta_t_.data(), mp, all_inputs_.data(), column, rows, acc_.data(), mp);
+            for (int s = 0; s < m_; ++s) dprev[size_t(s) * cols + j] = acc_[s] * fp[size_t(s) * cols + j];
+        }
     }
 
     // Layer 0 against the sparse input: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s) touches
     // only the columns of lit inputs. They are summed in gw0_, whose columns are padded to ld_
-    // (see kernels.hpp); a column's first term is stored, the others added. Columns the batch
-    // does not touch hold stale sums that nothing reads.
+    // (see kernels.hpp); a column's first term in the batch is stored, the others added, and
+    // columns the batch does not touch hold stale sums that nothing reads. Which term is first is
+    // worked out beforehand, without a branch per pixel (which pixels are lit is unpredictable):
+    // keep_[k] is all ones where nonzero k adds to its column, 0 where it is the column's first.
     const int rows = sizes_[1];
-    for (int j : touched_) lit_[j] = 0;
-    touched_.clear();
+    int* __restrict touched = touched_.data();
+    int* __restrict keep = keep_.data();
+    uint8_t* __restrict lit = lit_.data();
+    const int* __restrict index = x.index();
+    for (int t = 0; t < touched_count_; ++t) lit[touched[t]] = 0;
+    int count = 0;
+    for (int k = 0; k < x.start()[m_]; ++k) {
+        const int j = index[k];
+        touched[count] = j;
+        count += 1 - lit[j];
+        keep[k] = -int(lit[j]);
+        lit[j] = 1;
+    }
+    touched_count_ = count;
     VectorMap(grads_.data() + b_offset(0), rows).noalias() = delta_[0].leftCols(m_).rowwise().sum();
     for (int s = 0; s < m_; ++s) {
-        const float* ds = delta0_.data() + size_t(s) * ld_;
-        std::copy_n(delta_[0].data() + size_t(s) * rows, rows, delta0_.data() + size_t(s) * ld_);
-        for (int k = x.start()[s]; k < x.start()[s + 1]; ++k) {
-            const int j = x.index()[k];
-            float* gj = gw0_.data() + size_t(j) * ld_;
-            if (lit_[j]) {
-                kernels::axpy8(gj, ds, x.value()[k], ld_);
-            } else {
-                lit_[j] = 1;
-                touched_.push_back(j);
-                kernels::scale8(gj, ds, x.value()[k], ld_);
-            }
-        }
+        float* ds = padded_delta_.data() + size_t(s) * ld_;
+        std::copy_n(delta_[0].data() + size_t(s) * rows, rows, ds);
+        const int first = x.start()[s];
+        kernels::scatter_add(gw0_.data(), ld_, x.index() + first, x.value() + first, keep + first,
+                             x.start()[s + 1] - first, ds, ld_);
     }
     gw0_current_ = false;
 }
@@ -239,7 +291,10 @@ const float* Network::grads() {
         const int rows = sizes_[1];
         float* g = grads_.data() + w_offset(0);
         std::fill(g, g + size_t(rows) * sizes_[0], 0.0f);
-        for (int j : touched_) std::copy_n(gw0_.data() + size_t(j) * ld_, rows, g + size_t(j) * rows);
+        for (int t = 0; t < touched_count_; ++t) {
+            const size_t j = size_t(touched_[t]);
+            std::copy_n(gw0_.data() + j * ld_, rows, g + j * rows);
+        }
         gw0_current_ = true;
     }
     return grads_.data();
@@ -268,9 +323,9 @@ bool Network::update(float eta, float lambda, size_t n_train, int m) {
             }
     }
     const int rows = sizes_[1];
-    for (int j : touched_) {
-        float* __restrict pj = p + w_offset(0) + size_t(j) * rows;
-        const float* __restrict gj = gw0_.data() + size_t(j) * ld_;
+    for (int t = 0; t < touched_count_; ++t) {
+        float* __restrict pj = p + w_offset(0) + size_t(touched_[t]) * rows;
+        const float* __restrict gj = gw0_.data() + size_t(touched_[t]) * ld_;
         for (int i = 0; i < rows; ++i) {
             pj[i] -= step * gj[i];
             bad |= non_finite(pj[i]);

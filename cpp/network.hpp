@@ -8,8 +8,8 @@
 // so the first layer's weights into hidden neuron i form row i of w[0]: a 28x28 image for MNIST.
 //
 // The input of a mini-batch is sparse (SparseBatch): the first layer, nearly all of the work,
-// touches only the columns of w[0] of nonzero pixels. Every later layer is a dense Eigen product
-// into buffers allocated once. Nothing allocates inside forward, backward or update.
+// touches only the columns of w[0] of nonzero pixels; the later layers are dense. Nothing
+// allocates inside forward, backward or update.
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
@@ -111,14 +111,22 @@ private:
     std::vector<MatrixXf> delta_;     // delta_[l]: (sizes[l+1], max_batch)
     int m_ = 0;                       // samples in the last forward
     size_t param_count_ = 0;
-    // The first layer's scratch, padded to ld_ = sizes[1] rounded up to 8 (see network.cpp).
+    // Scratch of the kernels (see network.cpp); ld_ = padded(sizes[1]).
+    static int padded(int rows) { return (rows + 7) / 8 * 8; }
+    void affine(int l, int s, const int* index, const float* value, int n);
+    bool small(int l) const;
     int ld_ = 0;
-    std::vector<float> acc_;          // (ld_): one column being summed
-    std::vector<float> delta0_;       // (ld_, max_batch): delta[0], padded columns
+    std::vector<float> acc_;          // one column being summed (padded)
+    std::vector<int> all_inputs_;     // 0, 1, 2, ...: the index list of a dense operand
+    std::vector<float> padded_delta_; // (padded(sizes[l+1]), max_batch): delta[l], padded columns
+    std::vector<float> a_t_;          // (max_batch, sizes[l]): a[l-1] transposed, l >= 1
+    std::vector<float> delta_t_;      // (padded(max_batch), sizes[l+1]): delta[l] transposed, l >= 1
     std::vector<float> gw0_;          // (ld_, sizes[0]): dC/dw[0], padded columns
     bool gw0_current_ = true;         // grads_ holds a copy of gw0_
-    std::vector<int> touched_;        // inputs with a nonzero in the last backward's batch
+    std::vector<int> touched_;        // [0, touched_count_): inputs lit in the last backward's batch
+    int touched_count_ = 0;
     std::vector<uint8_t> lit_;        // per input: in touched_
+    std::vector<int> keep_;           // per nonzero of the batch: 0 if first in its column, else ~0
     SparseBatch single_;              // predict()'s one-sample batch
 };
 

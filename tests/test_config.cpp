@@ -56,11 +56,12 @@ TEST_CASE("parse_sizes rejects each kind of bad list") {
 
 TEST_CASE("memory_bytes counts parameters, buffers and the input batch") {
     // [2,3,1], m = 4, buffers for eval_batch = 100 samples: P = (3*2+3) + (1*3+1) = 13;
-    // z, a, delta: 3*(3+1)*100 = 1200 floats; the first layer padded to 8 rows: 8*(2+100) = 816
-    // floats; input: 2*100 ints and floats.
+    // z, a, f'(z), delta: 4*(3+1)*100 = 1600 floats; padded deltas 8*100, the first layer's
+    // gradient padded to 8 rows 8*2, a[0] transposed 100*3, delta[1] transposed 104*1 floats;
+    // input: 2*100 (index, value, mask).
     CHECK(buffer_batch(4) == 100);
     CHECK(memory_bytes({2, 3, 1}, 4) ==
-          (3 * 13 + 1200 + 816) * sizeof(float) + 200 * (sizeof(int) + sizeof(float)));
+          (3 * 13 + 1600 + 800 + 16 + 300 + 104) * sizeof(float) + 200 * (2 * sizeof(int) + sizeof(float)));
     // Grows with the mini-batch beyond the evaluation batch, and with every layer.
     CHECK(memory_bytes({784, 30, 10}, 100) == memory_bytes({784, 30, 10}, 10));
     CHECK(memory_bytes({784, 30, 10}, 500) > memory_bytes({784, 30, 10}, 100));
