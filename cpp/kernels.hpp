@@ -1,6 +1,6 @@
-// The network's SIMD kernels, over columns padded to a multiple of 8 floats: the products of
-// every layer (the sparse first layer's are nearly all of the training work), the sigmoid, and
-// pixel bytes to floats. Internal to network.cpp; not a general BLAS.
+// The network's SIMD kernels, over columns padded to a multiple of 8 floats: the products of the
+// sparse first layer (nearly all of the training work) and of small later layers, the sigmoid,
+// and pixel bytes to floats. Internal to network.cpp; not a general BLAS.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -70,14 +70,14 @@ inline void scatter_add(float* __restrict base, size_t stride, const int* __rest
     }
 }
 
-// to[p] = from[p] / 255 for n bytes: pixel bytes to floats in [0, 1]. Written out because
-// LLVM's auto-vectoriser converts bytes to floats lane by lane in WebAssembly. A byte b becomes
-// the float 2^23 + b by its bits, so b itself is exact after subtracting 2^23.
 // Bytes from[0, lanes) as ints, spelled as one initializer: GCC and Clang both make it a single
 // widening load (each scalarises another spelling: a loop over lanes, __builtin_convertvector).
 template <size_t... I>
 inline iv widen(const uint8_t* from, std::index_sequence<I...>) { return iv{from[I]...}; }
 
+// to[p] = from[p] / 255 for n bytes: pixel bytes to floats in [0, 1]. Written out because
+// LLVM's auto-vectoriser converts bytes to floats lane by lane in WebAssembly. A byte b becomes
+// the float 2^23 + b by its bits, so b itself is exact after subtracting 2^23.
 inline fv unit_floats(const uint8_t* from) {
     const iv bits = widen(from, std::make_index_sequence<lanes>()) | 0x4B000000;  // 2^23 + b
     return ((fv)bits - 8388608.0f) / 255.0f;
@@ -95,13 +95,14 @@ inline void unit_floats(const uint8_t* __restrict from, float* __restrict to, in
         if (p + q < n) to[p + q] = last[q];
 }
 
-// exp(x) for x in [-87.3, 0] (smaller x is taken as -87.3: exp is then 1e-38, not 0), to about
-// 1 ulp: Cephes' expf, as Eigen's vectorised exp, for targets Eigen has no SIMD path for
-// (WebAssembly). x = n ln2 + r with n = round(x / ln2), exp(r) by a polynomial, 2^n by bits.
+// exp(x) for x in [-87.3, 0] (smaller x is taken as -87.3: exp is then 1e-38, not 0; NaN stays
+// NaN, so a diverging network still shows it), to about 1 ulp: Cephes' expf, as Eigen's
+// vectorised exp, for targets Eigen has no SIMD path for (WebAssembly). x = n ln2 + r with
+// n = round(x / ln2), exp(r) by a polynomial, 2^n by bits.
 inline fv exp_nonpositive(fv x) {
     const fv lo = fv{} - 87.3f;
-    const iv above = x > lo;
-    x = (fv)(((iv)x & above) | ((iv)lo & ~above));
+    const iv below = x < lo;  // false for NaN
+    x = (fv)(((iv)x & ~below) | ((iv)lo & below));
     const fv magic = fv{} + 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
     const fv shifted = x * 1.44269504088896341f + magic;
     const fv n = shifted - magic;

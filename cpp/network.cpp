@@ -1,7 +1,8 @@
 // The network's math: forward pass, backpropagation (the four equations of Nielsen ch. 2) and the
-// SGD update, one mini-batch matrix at a time. The products go through the SIMD kernels of
-// kernels.hpp (the sparse first layer is nearly all of the work; Eigen has no SIMD code for
-// WebAssembly); Eigen does the small elementwise steps. Buffers are allocated once.
+// SGD update, one mini-batch matrix at a time. The sparse first layer (nearly all of the work)
+// and small later layers go through the SIMD kernels of kernels.hpp (Eigen has no SIMD code for
+// WebAssembly); larger later layers and the small elementwise steps through Eigen. Buffers are
+// allocated once.
 #include "network.hpp"
 
 #include <algorithm>
@@ -204,6 +205,39 @@ double Network::cost_sum(const Eigen::Ref<const MatrixXf>& y) const {
     return sum;
 }
 
+// BP4 and BP2 of a small() later layer l through kernels::gather_sum, on padded or transposed
+// copies of delta[l] and a[l-1]; the same math as the Eigen products in backward.
+void Network::backward_small(int l) {
+    const int rows = sizes_[l + 1], cols = sizes_[l];
+    const float* d = delta_[l].data();  // delta[l]: (rows, m)
+    const int ld = padded(rows), mp = padded(m_);
+    const float* aprev = a_[l - 1].data();  // a[l-1]: (cols, m)
+    // BP4: dC/dw(:, j) = sum_s a[l-1](j, s) delta(:, s): delta's columns padded to ld, each
+    // weighted by row j of a[l-1] (transposed into a_t_: (m, cols), so the row is contiguous).
+    for (int s = 0; s < m_; ++s) {
+        std::copy_n(d + size_t(s) * rows, rows, padded_delta_.data() + size_t(s) * ld);
+        for (int j = 0; j < cols; ++j) a_t_[size_t(j) * m_ + s] = aprev[size_t(s) * cols + j];
+    }
+    float* gw = grads_.data() + w_offset(l);
+    for (int j = 0; j < cols; ++j) {
+        const float* row = a_t_.data() + size_t(j) * m_;
+        kernels::gather_sum(padded_delta_.data(), ld, all_inputs_.data(), row, m_, acc_.data(), ld);
+        std::copy_n(acc_.data(), rows, gw + size_t(j) * rows);
+    }
+    // BP2: delta[l-1](j, :) = w[l](:, j)^T delta * f'(z[l-1])(j, :), all samples at once: the
+    // rows of delta (transposed into delta_t_: (mp, rows)) weighted by column j of w[l].
+    for (int s = 0; s < m_; ++s)
+        for (int i = 0; i < rows; ++i) delta_t_[size_t(i) * mp + s] = d[size_t(s) * rows + i];
+    const float* wl = params_.data() + w_offset(l);
+    const float* fp = fprime_[l - 1].data();
+    float* dprev = delta_[l - 1].data();
+    for (int j = 0; j < cols; ++j) {
+        const float* column = wl + size_t(j) * rows;
+        kernels::gather_sum(delta_t_.data(), mp, all_inputs_.data(), column, rows, acc_.data(), mp);
+        for (int s = 0; s < m_; ++s) dprev[size_t(s) * cols + j] = acc_[s] * fp[size_t(s) * cols + j];
+    }
+}
+
 void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y) {
     const int L = layers();
     // BP1: the output error. Cross-entropy and log-likelihood cancel sigma'(z): delta = a - y.
@@ -216,42 +250,16 @@ void Network::backward(const SparseBatch& x, const Eigen::Ref<const MatrixXf>& y
         auto d = delta_[l].leftCols(m_);  // delta[l]: (rows, m)
         // BP3: dC/db = delta, summed over the batch.
         VectorMap(grads_.data() + b_offset(l), rows).noalias() = d.rowwise().sum();
-        if (!small(l)) {
-            // BP4: dC/dw = delta a[l-1]^T. BP2: delta[l-1] = (w[l]^T delta) * f'(z[l-1]).
-            MatrixMap gw(grads_.data() + w_offset(l), rows, cols);
-            gw.noalias() = d * a_[l - 1].leftCols(m_).transpose();
-            auto dprev = delta_[l - 1].leftCols(m_);
-            dprev.noalias() = w(l).transpose() * d;
-            dprev.array() *= fprime_[l - 1].leftCols(m_).array();
+        if (small(l)) {
+            backward_small(l);
             continue;
         }
-        // The same through kernels::gather_sum, on padded or transposed copies of delta and a[l-1].
-        const int ld = padded(rows), mp = padded(m_);
-        const float* aprev = a_[l - 1].data();  // a[l-1]: (cols, m)
-        // BP4: dC/dw(:, j) = sum_s a[l-1](j, s) delta(:, s): delta's columns padded to ld, each
-        // weighted by row j of a[l-1] (transposed into a_t_: (m, cols), so the row is contiguous).
-        for (int s = 0; s < m_; ++s) {
-            std::copy_n(d.data() + size_t(s) * rows, rows, padded_delta_.data() + size_t(s) * ld);
-            for (int j = 0; j < cols; ++j) a_t_[size_t(j) * m_ + s] = aprev[size_t(s) * cols + j];
-        }
-        float* gw = grads_.data() + w_offset(l);
-        for (int j = 0; j < cols; ++j) {
-            const float* row = a_t_.data() + size_t(j) * m_;
-            kernels::gather_sum(padded_delta_.data(), ld, all_inputs_.data(), row, m_, acc_.data(), ld);
-            std::copy_n(acc_.data(), rows, gw + size_t(j) * rows);
-        }
-        // BP2: delta[l-1](j, :) = w[l](:, j)^T delta * f'(z[l-1])(j, :), all samples at once: the
-        // rows of delta (transposed into delta_t_: (mp, rows)) weighted by column j of w[l].
-        for (int s = 0; s < m_; ++s)
-            for (int i = 0; i < rows; ++i) delta_t_[size_t(i) * mp + s] = d.data()[size_t(s) * rows + i];
-        const float* wl = params_.data() + w_offset(l);
-        const float* fp = fprime_[l - 1].data();
-        float* dprev = delta_[l - 1].data();
-        for (int j = 0; j < cols; ++j) {
-            const float* column = wl + size_t(j) * rows;
-            kernels::gather_sum(delta_t_.data(), mp, all_inputs_.data(), column, rows, acc_.data(), mp);
-            for (int s = 0; s < m_; ++s) dprev[size_t(s) * cols + j] = acc_[s] * fp[size_t(s) * cols + j];
-        }
+        // BP4: dC/dw = delta a[l-1]^T. BP2: delta[l-1] = (w[l]^T delta) * f'(z[l-1]).
+        MatrixMap gw(grads_.data() + w_offset(l), rows, cols);
+        gw.noalias() = d * a_[l - 1].leftCols(m_).transpose();
+        auto dprev = delta_[l - 1].leftCols(m_);
+        dprev.noalias() = w(l).transpose() * d;
+        dprev.array() *= fprime_[l - 1].leftCols(m_).array();
     }
 
     // Layer 0 against the sparse input: dC/dw[0](:, j) = sum_s delta[0](:, s) x(j, s) touches

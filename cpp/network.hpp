@@ -115,10 +115,12 @@ private:
     static int padded(int rows) { return (rows + 7) / 8 * 8; }
     void affine(int l, int s, const int* index, const float* value, int n);
     bool small(int l) const;
+    void backward_small(int l);
     int ld_ = 0;
     std::vector<float> acc_;          // one column being summed (padded)
     std::vector<int> all_inputs_;     // 0, 1, 2, ...: the index list of a dense operand
-    std::vector<float> padded_delta_; // (padded(sizes[l+1]), max_batch): delta[l], padded columns
+    std::vector<float> padded_delta_; // (widest padded(sizes[l+1]), max_batch): the delta[l] of the
+                                      // layer at hand, in padded columns
     std::vector<float> a_t_;          // (max_batch, sizes[l]): a[l-1] transposed, l >= 1
     std::vector<float> delta_t_;      // (padded(max_batch), sizes[l+1]): delta[l] transposed, l >= 1
     std::vector<float> gw0_;          // (ld_, sizes[0]): dC/dw[0], padded columns

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "malloc_counter.hpp"
@@ -85,6 +86,35 @@ TEST_CASE("backpropagation matches finite differences for first layers wider tha
         for (size_t i = 0; i < net.b_offset(0); i += 7) {  // a sample of w[0]
             CAPTURE(i);
             CHECK(g[i] == doctest::Approx(numeric_gradient(net, x, y, i)).epsilon(2e-2).scale(1.0));
+        }
+    }
+}
+
+TEST_CASE("backpropagation matches finite differences on both sides of the small-layer switch") {
+    // Later layers of at most 64 x 64 go through the kernels, larger ones through Eigen
+    // (Network::small); the batch fills only part of the buffers, as in training.
+    for (const std::vector<int>& sizes : {std::vector<int>{6, 64, 64, 3}, std::vector<int>{6, 64, 65, 3},
+                                          std::vector<int>{6, 65, 64, 3}}) {
+        for (auto [f, c] : {std::pair{Activation::sigmoid, Cost::cross_entropy},
+                            std::pair{Activation::tanh, Cost::log_likelihood}}) {
+            CAPTURE(sizes[1]);
+            CAPTURE(sizes[2]);
+            CAPTURE(name(f));
+            Rng rng(21);
+            Network net(sizes, f, c, 9);
+            net.init(Init::scaled, rng);
+            const SparseBatch x = random_batch(6, 5, rng);
+            const MatrixXf y = one_hot(3, 5, rng);
+            net.forward(x);
+            net.backward(x, y);
+            const std::vector<float> g(net.grads(), net.grads() + net.param_count());
+            int checked = 0;
+            for (size_t i = 0; i < net.param_count(); i += i < net.w_offset(1) ? 5 : 1) {  // all of layers 1, 2
+                CAPTURE(i);
+                CHECK(g[i] == doctest::Approx(numeric_gradient(net, x, y, i)).epsilon(2e-2).scale(1.0));
+                checked += g[i] != 0.0f;
+            }
+            CHECK(checked > int(net.param_count() - net.w_offset(1)) / 2);
         }
     }
 }
