@@ -46,6 +46,22 @@ double numeric_gradient(Network& net, const SparseBatch& x, const MatrixXf& y, s
     return (up - down) / (2.0 * h);
 }
 
+// Backpropagates x, y and checks grads() against finite differences for every step-th parameter
+// in [begin, end). Returns how many of those gradients were nonzero (the check saw real ones).
+int check_gradients(Network& net, const SparseBatch& x, const MatrixXf& y, size_t begin, size_t end,
+                    size_t step = 1) {
+    net.forward(x);
+    net.backward(x, y);
+    const std::vector<float> g(net.grads(), net.grads() + net.param_count());
+    int nonzero = 0;
+    for (size_t i = begin; i < end; i += step) {
+        CAPTURE(i);
+        CHECK(g[i] == doctest::Approx(numeric_gradient(net, x, y, i)).epsilon(2e-2).scale(1.0));
+        nonzero += g[i] != 0.0f;
+    }
+    return nonzero;
+}
+
 }  // namespace
 
 TEST_CASE("backpropagation matches finite differences for every activation and cost") {
@@ -58,16 +74,7 @@ TEST_CASE("backpropagation matches finite differences for every activation and c
             net.init(Init::scaled, rng);
             const SparseBatch x = random_batch(6, 4, rng);
             const MatrixXf y = one_hot(3, 4, rng);
-            net.forward(x);
-            net.backward(x, y);
-            const std::vector<float> g(net.grads(), net.grads() + net.param_count());
-            int checked = 0;
-            for (size_t i = 0; i < net.param_count(); ++i) {
-                CAPTURE(i);
-                CHECK(g[i] == doctest::Approx(numeric_gradient(net, x, y, i)).epsilon(2e-2).scale(1.0));
-                checked += g[i] != 0.0f;
-            }
-            CHECK(checked > int(net.param_count()) / 2);  // the check saw real gradients
+            CHECK(check_gradients(net, x, y, 0, net.param_count()) > int(net.param_count()) / 2);
         }
     }
 }
@@ -80,13 +87,7 @@ TEST_CASE("backpropagation matches finite differences for first layers wider tha
         net.init(Init::scaled, rng);
         const SparseBatch x = random_batch(12, 3, rng);
         const MatrixXf y = one_hot(4, 3, rng);
-        net.forward(x);
-        net.backward(x, y);
-        const std::vector<float> g(net.grads(), net.grads() + net.param_count());
-        for (size_t i = 0; i < net.b_offset(0); i += 7) {  // a sample of w[0]
-            CAPTURE(i);
-            CHECK(g[i] == doctest::Approx(numeric_gradient(net, x, y, i)).epsilon(2e-2).scale(1.0));
-        }
+        check_gradients(net, x, y, 0, net.b_offset(0), 7);  // a sample of w[0]
     }
 }
 
@@ -105,16 +106,9 @@ TEST_CASE("backpropagation matches finite differences on both sides of the small
             net.init(Init::scaled, rng);
             const SparseBatch x = random_batch(6, 5, rng);
             const MatrixXf y = one_hot(3, 5, rng);
-            net.forward(x);
-            net.backward(x, y);
-            const std::vector<float> g(net.grads(), net.grads() + net.param_count());
-            int checked = 0;
-            for (size_t i = 0; i < net.param_count(); i += i < net.w_offset(1) ? 5 : 1) {  // all of layers 1, 2
-                CAPTURE(i);
-                CHECK(g[i] == doctest::Approx(numeric_gradient(net, x, y, i)).epsilon(2e-2).scale(1.0));
-                checked += g[i] != 0.0f;
-            }
-            CHECK(checked > int(net.param_count() - net.w_offset(1)) / 2);
+            check_gradients(net, x, y, 0, net.w_offset(1), 5);  // a sample of layer 0
+            const size_t later = net.param_count() - net.w_offset(1);  // all of layers 1 and 2
+            CHECK(check_gradients(net, x, y, net.w_offset(1), net.param_count()) > int(later) / 2);
         }
     }
 }
