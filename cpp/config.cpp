@@ -156,11 +156,11 @@ size_t memory_bytes(const std::vector<int>& sizes, int batch) {
     // params + grads + last-good snapshot, then z, a, f'(z), delta of (sizes[l+1] x m) per layer.
     size_t floats = sat_add(sat_mul(3, P), sat_mul(sat_mul(4, neurons), m));
     // The kernels' scratch (network.hpp): padded deltas, the first layer's padded gradient, the
-    // transposed a and delta of the small later layers.
+    // padded gradient, transposed delta and masks of the small later layers.
     floats = sat_add(floats, sat_mul(widest, m));
     if (sizes.size() >= 2) floats = sat_add(floats, sat_mul(padded(sizes[1]), sz(sizes[0])));
-    floats = sat_add(floats, sat_add(sat_mul(m, widest_in), sat_mul((m + 7) / 8 * 8, widest_out)));
-    size_t bytes = sat_mul(floats, sizeof(float));
+    floats = sat_add(floats, sat_add(sat_mul(widest, widest_in), sat_mul((m + 7) / 8 * 8, widest_out)));
+    size_t bytes = sat_add(sat_mul(floats, sizeof(float)), sat_mul(2 * widest_in, sizeof(int)));
     // The sparse input batch can hold every pixel: an int index, a float value and an int mask
     // (the network's keep_) each.
     const size_t inputs = sizes.empty() ? 0 : sat_mul(sz(sizes[0]), m);

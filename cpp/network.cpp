@@ -105,7 +105,9 @@ Network::Network(std::vector<int> sizes, Activation activation, Cost cost, int m
     all_inputs_.resize(std::max({widest_in, widest_out, max_batch}));
     std::iota(all_inputs_.begin(), all_inputs_.end(), 0);
     padded_delta_.assign(size_t(widest) * max_batch, 0.0f);
-    a_t_.assign(size_t(max_batch) * widest_in, 0.0f);
+    gw_pad_.assign(size_t(widest) * widest_in, 0.0f);
+    start_.assign(widest_in, 0);
+    add_.assign(widest_in, ~0);
     delta_t_.assign(size_t(padded(max_batch)) * widest_out, 0.0f);
     gw0_.assign(size_t(ld_) * sizes_[0], 0.0f);
     touched_.assign(sizes_[0] + 1, 0);  // + 1: the listing loop writes one past the last
@@ -205,25 +207,23 @@ double Network::cost_sum(const Eigen::Ref<const MatrixXf>& y) const {
     return sum;
 }
 
-// BP4 and BP2 of a small() later layer l through kernels::gather_sum, on padded or transposed
-// copies of delta[l] and a[l-1]; the same math as the Eigen products in backward.
+// BP4 and BP2 of a small() later layer l through the kernels (scatter_add, gather_sum), on padded
+// or transposed copies of delta[l]; the same math as the Eigen products in backward.
 void Network::backward_small(int l) {
     const int rows = sizes_[l + 1], cols = sizes_[l];
     const float* d = delta_[l].data();  // delta[l]: (rows, m)
     const int ld = padded(rows), mp = padded(m_);
     const float* aprev = a_[l - 1].data();  // a[l-1]: (cols, m)
-    // BP4: dC/dw(:, j) = sum_s a[l-1](j, s) delta(:, s): delta's columns padded to ld, each
-    // weighted by row j of a[l-1] (transposed into a_t_: (m, cols), so the row is contiguous).
+    // BP4: dC/dw(:, j) = sum_s a[l-1](j, s) delta(:, s): each sample's delta, in a padded column,
+    // scaled into every column j of gw_pad_ (the first sample starts them, the others add).
     for (int s = 0; s < m_; ++s) {
-        std::copy_n(d + size_t(s) * rows, rows, padded_delta_.data() + size_t(s) * ld);
-        for (int j = 0; j < cols; ++j) a_t_[size_t(j) * m_ + s] = aprev[size_t(s) * cols + j];
+        float* ds = padded_delta_.data() + size_t(s) * ld;
+        std::copy_n(d + size_t(s) * rows, rows, ds);
+        kernels::scatter_add(gw_pad_.data(), ld, all_inputs_.data(), aprev + size_t(s) * cols,
+                             (s == 0 ? start_ : add_).data(), cols, ds, ld);
     }
     float* gw = grads_.data() + w_offset(l);
-    for (int j = 0; j < cols; ++j) {
-        const float* row = a_t_.data() + size_t(j) * m_;
-        kernels::gather_sum(padded_delta_.data(), ld, all_inputs_.data(), row, m_, acc_.data(), ld);
-        std::copy_n(acc_.data(), rows, gw + size_t(j) * rows);
-    }
+    for (int j = 0; j < cols; ++j) std::copy_n(gw_pad_.data() + size_t(j) * ld, rows, gw + size_t(j) * rows);
     // BP2: delta[l-1](j, :) = w[l](:, j)^T delta * f'(z[l-1])(j, :), all samples at once: the
     // rows of delta (transposed into delta_t_: (mp, rows)) weighted by column j of w[l].
     for (int s = 0; s < m_; ++s)

@@ -121,7 +121,8 @@ private:
     std::vector<int> all_inputs_;     // 0, 1, 2, ...: the index list of a dense operand
     std::vector<float> padded_delta_; // (widest padded(sizes[l+1]), max_batch): the delta[l] of the
                                       // layer at hand, in padded columns
-    std::vector<float> a_t_;          // (max_batch, sizes[l]): a[l-1] transposed, l >= 1
+    std::vector<float> gw_pad_;       // (padded(sizes[l+1]), sizes[l]): dC/dw[l], padded, l >= 1
+    std::vector<int> start_, add_;    // (sizes[l]): scatter_add masks, all 0 (start) or all ~0
     std::vector<float> delta_t_;      // (padded(max_batch), sizes[l+1]): delta[l] transposed, l >= 1
     std::vector<float> gw0_;          // (ld_, sizes[0]): dC/dw[0], padded columns
     bool gw0_current_ = true;         // grads_ holds a copy of gw0_

@@ -57,11 +57,11 @@ TEST_CASE("parse_sizes rejects each kind of bad list") {
 TEST_CASE("memory_bytes counts parameters, buffers and the input batch") {
     // [2,3,1], m = 4, buffers for eval_batch = 100 samples: P = (3*2+3) + (1*3+1) = 13;
     // z, a, f'(z), delta: 4*(3+1)*100 = 1600 floats; padded deltas 8*100, the first layer's
-    // gradient padded to 8 rows 8*2, a[0] transposed 100*3, delta[1] transposed 104*1 floats;
-    // input: 2*100 (index, value, mask).
+    // gradient padded to 8 rows 8*2, w[1]'s gradient padded 8*3, delta[1] transposed 104*1
+    // floats; 2*3 int masks; input: 2*100 (index, value, mask).
     CHECK(buffer_batch(4) == 100);
-    CHECK(memory_bytes({2, 3, 1}, 4) ==
-          (3 * 13 + 1600 + 800 + 16 + 300 + 104) * sizeof(float) + 200 * (2 * sizeof(int) + sizeof(float)));
+    CHECK(memory_bytes({2, 3, 1}, 4) == (3 * 13 + 1600 + 800 + 16 + 24 + 104) * sizeof(float) +
+                                            6 * sizeof(int) + 200 * (2 * sizeof(int) + sizeof(float)));
     // Grows with the mini-batch beyond the evaluation batch, and with every layer.
     CHECK(memory_bytes({784, 30, 10}, 100) == memory_bytes({784, 30, 10}, 10));
     CHECK(memory_bytes({784, 30, 10}, 500) > memory_bytes({784, 30, 10}, 100));
