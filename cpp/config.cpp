@@ -138,29 +138,37 @@ std::string format_sizes(const std::vector<int>& sizes) {
     return out;
 }
 
+KernelWidths kernel_widths(const std::vector<int>& sizes) {
+    auto sz = [](int s) { return s > 0 ? size_t(s) : size_t(0); };
+    KernelWidths k;
+    for (size_t l = 0; l + 1 < sizes.size(); ++l) {
+        const bool small = l > 0 && small_layer(sizes[l], sizes[l + 1]);
+        if (l == 0 || small) k.widest = std::max(k.widest, padded(sz(sizes[l + 1])));
+        if (small) {
+            k.widest_in = std::max(k.widest_in, sz(sizes[l]));
+            k.widest_out = std::max(k.widest_out, sz(sizes[l + 1]));
+        }
+    }
+    return k;
+}
+
 size_t memory_bytes(const std::vector<int>& sizes, int batch) {
     const size_t m = batch > 0 ? size_t(buffer_batch(batch)) : 0;
     auto sz = [](int s) { return s > 0 ? size_t(s) : size_t(0); };
-    auto padded = [&](int s) { return (sz(s) + 7) / 8 * 8; };
     size_t P = 0, neurons = 0;  // parameters; neurons after the input layer
-    size_t widest = 0, widest_in = 0, widest_out = 0;  // as in Network's constructor
     for (size_t l = 0; l + 1 < sizes.size(); ++l) {
         P = sat_add(P, sat_add(sat_mul(sz(sizes[l + 1]), sz(sizes[l])), sz(sizes[l + 1])));
         neurons = sat_add(neurons, sz(sizes[l + 1]));
-        if (l == 0 || (sizes[l] <= 64 && sizes[l + 1] <= 64)) widest = std::max(widest, padded(sizes[l + 1]));
-        if (l > 0 && sizes[l] <= 64 && sizes[l + 1] <= 64) {  // Network::small(l)
-            widest_in = std::max(widest_in, sz(sizes[l]));
-            widest_out = std::max(widest_out, sz(sizes[l + 1]));
-        }
     }
     // params + grads + last-good snapshot, then z, a, f'(z), delta of (sizes[l+1] x m) per layer.
     size_t floats = sat_add(sat_mul(3, P), sat_mul(sat_mul(4, neurons), m));
     // The kernels' scratch (network.hpp): padded deltas, the first layer's padded gradient, the
     // padded gradient, transposed delta and masks of the small later layers.
-    floats = sat_add(floats, sat_mul(widest, m));
-    if (sizes.size() >= 2) floats = sat_add(floats, sat_mul(padded(sizes[1]), sz(sizes[0])));
-    floats = sat_add(floats, sat_add(sat_mul(widest, widest_in), sat_mul((m + 7) / 8 * 8, widest_out)));
-    size_t bytes = sat_add(sat_mul(floats, sizeof(float)), sat_mul(2 * widest_in, sizeof(int)));
+    const KernelWidths k = kernel_widths(sizes);
+    floats = sat_add(floats, sat_mul(k.widest, m));
+    if (sizes.size() >= 2) floats = sat_add(floats, sat_mul(padded(sz(sizes[1])), sz(sizes[0])));
+    floats = sat_add(floats, sat_add(sat_mul(k.widest, k.widest_in), sat_mul(padded(m), k.widest_out)));
+    size_t bytes = sat_add(sat_mul(floats, sizeof(float)), sat_mul(2 * k.widest_in, sizeof(int)));
     // The sparse input batch can hold every pixel: an int index, a float value and an int mask
     // (the network's keep_) each.
     const size_t inputs = sizes.empty() ? 0 : sat_mul(sz(sizes[0]), m);

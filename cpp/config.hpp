@@ -32,8 +32,20 @@ constexpr int max_layer_size = 100000;
 constexpr int eval_batch = 100;
 inline int buffer_batch(int batch) { return batch > eval_batch ? batch : eval_batch; }
 
-// Parameters, gradients, the last-good snapshot, the first layer's padded scratch and the
-// activations of buffer_batch(batch) samples, in bytes.
+// The network's SIMD kernels work on columns padded to a multiple of 8 floats, for the sparse
+// first layer and for later layers of at most 64 x 64 (larger ones are Eigen products).
+inline size_t padded(size_t rows) { return (rows + 7) / 8 * 8; }
+inline bool small_layer(int in, int out) { return in <= 64 && out <= 64; }
+
+// What the kernels' scratch is sized by (network.hpp): the widest padded column of layer 0 and
+// of the small later layers, and those later layers' widest input and output.
+struct KernelWidths {
+    size_t widest = 0, widest_in = 0, widest_out = 0;
+};
+KernelWidths kernel_widths(const std::vector<int>& sizes);
+
+// Parameters, gradients, the last-good snapshot, the activations of buffer_batch(batch) samples
+// and the kernels' scratch, in bytes.
 size_t memory_bytes(const std::vector<int>& sizes, int batch);
 
 // 1 GiB natively; the WebAssembly build lowers it (a browser tab has far less to spare).

@@ -93,22 +93,17 @@ Network::Network(std::vector<int> sizes, Activation activation, Cost cost, int m
     param_count_ = offset;
     params_.assign(offset + 8, 0.0f);  // 8 floats of slack: padded reads past the last w[l]
     grads_.assign(offset, 0.0f);
-    ld_ = padded(sizes_[1]);
-    int widest = ld_, widest_in = 0, widest_out = 0;  // of layer 0 and the small() layers
-    for (int l = 1; l < layers(); ++l)
-        if (small(l)) {
-            widest = std::max(widest, padded(sizes_[l + 1]));
-            widest_in = std::max(widest_in, sizes_[l]);
-            widest_out = std::max(widest_out, sizes_[l + 1]);
-        }
-    acc_.assign(std::max(widest, padded(max_batch)), 0.0f);
-    all_inputs_.resize(std::max({widest_in, widest_out, max_batch}));
+    ld_ = int(padded(sizes_[1]));
+    const KernelWidths k = kernel_widths(sizes_);  // (also counted by memory_bytes)
+    const size_t batch = size_t(max_batch);
+    acc_.assign(std::max(k.widest, padded(batch)), 0.0f);
+    all_inputs_.resize(std::max({k.widest_in, k.widest_out, batch}));
     std::iota(all_inputs_.begin(), all_inputs_.end(), 0);
-    padded_delta_.assign(size_t(widest) * max_batch, 0.0f);
-    gw_pad_.assign(size_t(widest) * widest_in, 0.0f);
-    start_.assign(widest_in, 0);
-    add_.assign(widest_in, ~0);
-    delta_t_.assign(size_t(padded(max_batch)) * widest_out, 0.0f);
+    padded_delta_.assign(k.widest * batch, 0.0f);
+    gw_pad_.assign(k.widest * k.widest_in, 0.0f);
+    start_.assign(k.widest_in, 0);
+    add_.assign(k.widest_in, ~0);
+    delta_t_.assign(padded(batch) * k.widest_out, 0.0f);
     gw0_.assign(size_t(ld_) * sizes_[0], 0.0f);
     touched_.assign(sizes_[0] + 1, 0);  // + 1: the listing loop writes one past the last
     lit_.assign(sizes_[0], 0);
@@ -140,7 +135,7 @@ void Network::init(Init init, Rng& rng) {
 // past the column read the next one, or b[l], or the slack after the parameters).
 void Network::affine(int l, int s, const int* index, const float* value, int n) {
     const int rows = sizes_[l + 1];
-    kernels::gather_sum(params_.data() + w_offset(l), rows, index, value, n, acc_.data(), padded(rows));
+    kernels::gather_sum(params_.data() + w_offset(l), rows, index, value, n, acc_.data(), int(padded(rows)));
     const float* bl = params_.data() + b_offset(l);
     float* zs = z_[l].data() + size_t(s) * rows;
     for (int i = 0; i < rows; ++i) zs[i] = acc_[i] + bl[i];
@@ -149,7 +144,7 @@ void Network::affine(int l, int s, const int* index, const float* value, int n) 
 // The later layers' products go through the kernels while w[l] is small (at most 64 x 64): Eigen
 // has no SIMD code for WebAssembly and a high fixed cost per product. Larger ones are Eigen's
 // blocked products, which keep a big w[l] in cache across the mini-batch.
-bool Network::small(int l) const { return l > 0 && sizes_[l + 1] <= 64 && sizes_[l] <= 64; }
+bool Network::small(int l) const { return l > 0 && small_layer(sizes_[l], sizes_[l + 1]); }
 
 void Network::forward(const SparseBatch& x) {
     m_ = x.m();
@@ -212,7 +207,7 @@ double Network::cost_sum(const Eigen::Ref<const MatrixXf>& y) const {
 void Network::backward_small(int l) {
     const int rows = sizes_[l + 1], cols = sizes_[l];
     const float* d = delta_[l].data();  // delta[l]: (rows, m)
-    const int ld = padded(rows), mp = padded(m_);
+    const int ld = int(padded(rows)), mp = int(padded(m_));
     const float* aprev = a_[l - 1].data();  // a[l-1]: (cols, m)
     // BP4: dC/dw(:, j) = sum_s a[l-1](j, s) delta(:, s): each sample's delta, in a padded column,
     // scaled into every column j of gw_pad_ (the first sample starts them, the others add).

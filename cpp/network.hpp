@@ -111,8 +111,7 @@ private:
     std::vector<MatrixXf> delta_;     // delta_[l]: (sizes[l+1], max_batch)
     int m_ = 0;                       // samples in the last forward
     size_t param_count_ = 0;
-    // Scratch of the kernels (see network.cpp); ld_ = padded(sizes[1]).
-    static int padded(int rows) { return (rows + 7) / 8 * 8; }
+    // Scratch of the kernels (see network.cpp), sized by kernel_widths(); ld_ = padded(sizes[1]).
     void affine(int l, int s, const int* index, const float* value, int n);
     bool small(int l) const;
     void backward_small(int l);

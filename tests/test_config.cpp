@@ -54,6 +54,19 @@ TEST_CASE("parse_sizes rejects each kind of bad list") {
     CHECK_THROWS_WITH_AS(parse_sizes("784,99999999999999999999,10"), doctest::Contains("too large"), Error);
 }
 
+TEST_CASE("kernel_widths: layer 0 always, later layers only up to 64 x 64") {
+    const KernelWidths a = kernel_widths({784, 30, 10});
+    CHECK(a.widest == 32);  // padded(30)
+    CHECK(a.widest_in == 30);
+    CHECK(a.widest_out == 10);
+    const KernelWidths b = kernel_widths({784, 100, 10});  // w[1] is 10 x 100: Eigen's
+    CHECK(b.widest == 104);
+    CHECK(b.widest_in == 0);
+    const KernelWidths c = kernel_widths({6, 64, 65, 3});  // 65 out, then 65 in: both Eigen's
+    CHECK(c.widest == 64);
+    CHECK(c.widest_out == 0);
+}
+
 TEST_CASE("memory_bytes counts parameters, buffers and the input batch") {
     // [2,3,1], m = 4, buffers for eval_batch = 100 samples: P = (3*2+3) + (1*3+1) = 13;
     // z, a, f'(z), delta: 4*(3+1)*100 = 1600 floats; padded deltas 8*100, the first layer's
