@@ -29,10 +29,9 @@ export const PRESETS = [
     config: { sizes: [784, 30, 10], cost: 'log-likelihood', eta: 0.5 } },
 ].map(p => ({ ...p, config: { ...DEFAULT_CONFIG, ...p.config } }));
 
+// Two configs train the same run if every setting of the hash (FIELD_PARSERS' keys) agrees.
 export function sameConfig(a, b) {
-  return a.sizes.join(',') === b.sizes.join(',') && a.activation === b.activation &&
-    a.cost === b.cost && a.init === b.init && a.eta === b.eta && a.batch === b.batch &&
-    a.epochs === b.epochs && a.lambda === b.lambda && a.seed === b.seed;
+  return configParams(a).toString() === configParams(b).toString();
 }
 
 export function matchPreset(config) {
@@ -97,6 +96,13 @@ export const FIELD_PARSERS = {
   seed: t => parseNumber(t, { integer: true, min: 0, max: 4294967295 }),
 };
 
+// Every setting of config as hash parameters, in FIELD_PARSERS' order (sizes as 784,30,10).
+function configParams(config) {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(FIELD_PARSERS)) params.set(key, String(config[key]));
+  return params;
+}
+
 // Only relative paths or http(s) URLs: the worker fetches from here.
 function parseDataUrl(text) {
   const s = String(text).trim();
@@ -129,11 +135,7 @@ export function parseHash(hash) {
 
 // The inverse: every key written out, so a copied link reproduces the run exactly.
 export function formatHash(config, dataUrl = DEFAULT_DATA_URL, autostart = false) {
-  const params = new URLSearchParams();
-  params.set('sizes', config.sizes.join(','));
-  for (const key of ['activation', 'cost', 'init', 'eta', 'batch', 'epochs', 'lambda', 'seed']) {
-    params.set(key, String(config[key]));
-  }
+  const params = configParams(config);
   if (dataUrl !== DEFAULT_DATA_URL) params.set('data', dataUrl);
   if (autostart) params.set('autostart', '1');
   return '#' + params.toString().replace(/%2C/g, ',');

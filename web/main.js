@@ -71,7 +71,6 @@ const pad = new DrawPad($('draw'), $('processed'), pixels => {
 function load() {
   state.error = null;
   state.files = new Map(MNIST_FILES.map(name => [name, { received: 0, total: 0 }]));
-  downloads.reset();
   send(ToWorker.LOAD, { dataUrl: new URL(state.dataUrl, location.href).href });
   invalidate('status', 'downloads');
 }
@@ -175,13 +174,13 @@ const handlers = {
   [FromWorker.PROGRESS](p) {
     if (state.configuring || !state.run) return;
     state.progress = p;
-    addCost(p);
+    if (addCost(p)) dirty.add('cost');
     if (p.params) {
       state.params = p.params;
       dirty.add('weights');
     }
     if (performance.now() - state.lastPredict > PREDICT_EVERY_MS) requestPrediction();
-    invalidate('status', 'cost');
+    invalidate('status');
   },
   [FromWorker.EPOCH](e) {
     if (state.configuring) return;
@@ -217,18 +216,20 @@ const handlers = {
 
 // p.cost is the mean over the mini-batches since the previous PROGRESS: pool them until a point
 // stands for enough of them (a diverging run shows its last ones, whatever their number).
+// Returns whether the chart got a point.
 function addCost(p) {
   const trained = p.epoch * state.run.batchesPerEpoch + p.batch;
   const batches = trained - state.trainedBatches;
   state.trainedBatches = trained;
-  if (batches <= 0 || p.cost == null) return;
+  if (batches <= 0 || p.cost == null) return false;
   const bucket = state.costBucket;
   bucket.batches += batches;
   bucket.sum += batches * p.cost;
-  if (bucket.batches < MIN_BATCHES_PER_POINT && !state.diverged) return;
+  if (bucket.batches < MIN_BATCHES_PER_POINT && !state.diverged) return false;
   state.costX.push(trained / state.run.batchesPerEpoch);
   state.cost.push(bucket.sum / bucket.batches);
   state.costBucket = { batches: 0, sum: 0 };
+  return true;
 }
 
 worker.addEventListener('message', e => {

@@ -44,8 +44,13 @@ function post(type, payload, transfer = []) {
   self.postMessage({ type, ...payload }, transfer);
 }
 
+// download.js has its own: this one must work when importing download.js is what failed.
 function messageOf(e) {
   return (e && e.message) || String(e);
+}
+
+function perSecond({ examples, ms }) {
+  return (1000 * examples) / ms;
 }
 
 function handle(message) {
@@ -204,7 +209,7 @@ function runChunk() {
     rate.ms += now - rate.since;
     rate.since = now;
     if (rate.ms >= RATE_WINDOW) {
-      last.examplesPerSecond = (1000 * rate.examples) / rate.ms;
+      last.examplesPerSecond = perSecond(rate);
       rate.examples = rate.ms = 0;
     }
     if (p.batches > 0 && p.seconds > 0) {
@@ -251,7 +256,7 @@ function postProgress(force) {
     batch: lab.batchInEpoch(),
     cost: last.cost,
     examplesPerSecond: last.examplesPerSecond ??
-      (rate.ms > 0 ? (1000 * rate.examples) / rate.ms : null),   // a first estimate
+      (rate.ms > 0 ? perSecond(rate) : null),   // a first estimate
   };
   const transfer = [];
   if (force || now - lastParams >= PARAMS_INTERVAL) {

@@ -1,24 +1,24 @@
 // The worker (web/worker.js) driven message by message in headless Chromium, without the page:
 // broken downloads (404, truncated, cut off, corrupt, stalled), retry, training chunks, pause, step,
 // predict, config errors and divergence. Not the page (tests/web/ drive that); skips if the
-// WASM build, the gzipped MNIST of build.sh or /usr/bin/chromium is missing.
+// WASM build, the gzipped MNIST of build.sh or Chromium ($BPL_CHROMIUM, else /usr/bin/chromium)
+// is missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { MNIST_FILES } from '../../web/protocol.js';
 import { moduleBuilt } from './load_module.mjs';
+import { CHROMIUM, launchBrowser } from '../web/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const chromiumPath = '/usr/bin/chromium';
 const dataDir = path.join(root, 'data/mnist');
 const skip = !moduleBuilt() ? 'build/wasm is not built (./build.sh wasm)'
   : !MNIST_FILES.every((f) => existsSync(path.join(dataDir, `${f}.gz`))) ? 'no data/mnist/*.gz'
-  : !existsSync(chromiumPath) ? 'no /usr/bin/chromium' : false;
+  : !existsSync(CHROMIUM) ? `no ${CHROMIUM}` : false;
 
 // The harness page: a worker, every message it posts kept in window.log (weights summarised).
 const HARNESS_HTML = '<!doctype html><meta charset="utf-8"><script type="module" src="harness.js"></script>';
@@ -80,32 +80,25 @@ function serve(req, res) {
   send(200, body, { 'Content-Type': 'application/octet-stream' });
 }
 
-let server, context, page, profile;
+let server, browser, page;
 const held = new Set();   // responses the stalling server keeps open
 
 before(async () => {
   if (skip) return;
-  const { chromium } = await import('playwright-core');
   server = http.createServer(serve);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  profile = mkdtempSync(path.join(os.tmpdir(), 'bpl-worker-test-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  page = await context.newPage();
+  browser = await launchBrowser();
+  page = await (await browser.newContext()).newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/harness.html`);
 });
 
 after(async () => {
-  if (context) await context.close();
+  if (browser) await browser.close();
   for (const res of held) res.destroy();
   if (server) {
     server.close();
     server.closeAllConnections();
   }
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const count = () => page.evaluate(() => log.length);

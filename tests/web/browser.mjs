@@ -12,7 +12,7 @@ import { startServer } from '../../web/serve.mjs';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SITE = path.resolve(ROOT, process.env.BPL_SITE || 'build/web');
 export const SCREENSHOTS = path.resolve(ROOT, 'build/screenshots');
-const CHROMIUM = process.env.BPL_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM = process.env.BPL_CHROMIUM || '/usr/bin/chromium';
 
 // A projector-sized laptop screen.
 export const VIEWPORT = { width: 1366, height: 768 };
@@ -90,6 +90,11 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   const file = path.join(SCREENSHOTS, name);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+// The status line's data-state: loading, ready, running, paused, ...
+export function stateOf(page) {
+  return byTestId(page, 'status').getAttribute('data-state');
 }
 
 // Resolves when the status line's data-state is `phase` (ready, running, paused, ...).

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForValue, waitForState,
+  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForValue, waitForState, stateOf,
   numberValue, screenshot,
 } from './browser.mjs';
 import { PRESETS } from '../../web/config.js';
@@ -73,7 +73,7 @@ test('Enter on Start moves the focus to Pause, and Enter on Pause back to Resume
   await page.focus('#seed');
   await page.keyboard.press(' ');
   assert.equal(await focused(page), undefined);
-  assert.equal(await byTestId(page, 'status').getAttribute('data-state'), 'paused');
+  assert.equal(await stateOf(page), 'paused');
   checkNoErrors(errors);
   await context.close();
 });

@@ -4,7 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForValue, numberValue, screenshot,
+  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForValue, waitForState, stateOf, numberValue,
+  screenshot,
 } from './browser.mjs';
 
 const LONG = 120_000;   // generous: a slow machine still trains an epoch well within this
@@ -12,13 +13,8 @@ const env = siteAndBrowser();
 
 // The data is in and a fresh network is built: the status says so.
 async function ready(page) {
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'ready',
-    null, { timeout: LONG });
+  await waitForState(page, 'ready', LONG);
   assert.equal(await byTestId(page, 'start').isEnabled(), true);
-}
-
-async function state(page) {
-  return byTestId(page, 'status').getAttribute('data-state');
 }
 
 // A "1": one stroke from top to bottom, slightly slanted, as a student would draw it.
@@ -46,7 +42,7 @@ test('one epoch of the Nielsen preset reaches 90% test accuracy on the page', { 
   const { context, page, errors } = await openPage(env.browser);
   await page.goto(env.site.url);
   // What a student sees first: what this is, the Start button, the data arriving.
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'loading');
+  await waitForState(page, 'loading');
   await screenshot(page, 'first-screen.png', { fullPage: false });
   // Start while the data is still arriving: training begins as soon as it is in.
   await byTestId(page, 'start').click();
@@ -75,7 +71,7 @@ test('first-layer weight tiles are drawn and change while training', { timeout: 
   await byTestId(page, 'start').click();
   await waitForValue(page, 'batch', 2000, LONG);
   await byTestId(page, 'pause').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'paused');
+  await waitForState(page, 'paused');
   await page.waitForTimeout(300);
   const trained = await canvasColours(page, 'weights');
   assert.ok(trained.distinct > 100);
@@ -126,9 +122,9 @@ test('pause stops training and resume continues it', { timeout: 2 * LONG }, asyn
   await ready(page);
   await byTestId(page, 'start').click();
   await waitForValue(page, 'batch', 500, LONG);
-  assert.equal(await state(page), 'running');
+  assert.equal(await stateOf(page), 'running');
   await byTestId(page, 'pause').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'paused');
+  await waitForState(page, 'paused');
   const paused = await numberValue(page, 'batch');
   const pausedEpoch = await numberValue(page, 'epoch');
   assert.equal(await byTestId(page, 'start').textContent(), 'Resume');
@@ -223,7 +219,7 @@ test('a truncated download shows the error, and retry recovers', { timeout: 2 * 
   await error.waitFor({ state: 'visible', timeout: LONG });
   assert.ok(cut >= 1, 'the worker fetch was not intercepted');
   assert.match(await byTestId(page, 'error').textContent(), /t10k-images-idx3-ubyte/);
-  assert.equal(await state(page), 'error');
+  assert.equal(await stateOf(page), 'error');
   // The failed file says so; the others read complete or cancelled, never an empty "0 kB".
   const bars = await page.locator('#downloads li').allTextContents();
   assert.equal(bars.filter(t => /failed$/.test(t)).length, 1, bars.join(' | '));
@@ -243,8 +239,7 @@ test('a diverging run is stopped and shown as such', { timeout: LONG }, async ()
   // ReLU with an absurd learning rate: the weights overflow within a few mini-batches.
   await page.goto(env.site.url + '#sizes=784,100,100,10&activation=relu&init=scaled' +
     '&cost=cross-entropy&eta=10000&autostart=1');
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'diverged',
-    null, { timeout: LONG });
+  await waitForState(page, 'diverged', LONG);
   const alarm = byTestId(page, 'alarm');
   assert.ok(await alarm.isVisible());
   assert.match(await alarm.textContent(), /diverged/i);
@@ -296,7 +291,7 @@ test('no main-thread task over 50 ms while training', { timeout: 2 * LONG }, asy
     windows.push(seen);
     if (seen.tasks.length === 0) break;
   }
-  assert.equal(await state(page), 'running');
+  assert.equal(await stateOf(page), 'running');
   const clean = windows.some(w => w.tasks.length === 0);
   assert.ok(clean, 'main-thread tasks over 50 ms in every window:\n' + windows.map((w, i) =>
     `window ${i + 1}: ${w.tasks.join(', ')} ms; ${w.frames.join('; ')}`).join('\n'));

@@ -38,16 +38,6 @@ export class DownloadBars {
     }
   }
 
-  reset() {
-    for (const { li, progress, amount } of this.bars.values()) {
-      progress.max = 1;
-      progress.value = 0;
-      amount.textContent = 'waiting';
-      li.classList.remove('failed', 'cancelled', 'done');
-    }
-    this.compact(false);
-  }
-
   compact(on) {
     this.list.hidden = on;
     this.summary.hidden = !on;
@@ -60,14 +50,18 @@ export class DownloadBars {
     for (const [name, f] of files) {
       const bar = this.bars.get(name);
       if (!bar) continue;
+      const waiting = !f.total && !f.received;
       if (f.total > 0) {
         bar.progress.max = f.total;
         bar.progress.value = Math.min(f.received, f.total);
-      } else if (f.received > 0) {
+      } else if (waiting) {
+        bar.progress.max = 1;
+        bar.progress.value = 0;
+      } else {
         bar.progress.removeAttribute('value');   // size unknown: indeterminate
       }
       const done = f.total > 0 && f.received >= f.total;
-      bar.amount.textContent = f.failed ? 'failed' : f.cancelled ? 'cancelled'
+      bar.amount.textContent = f.failed ? 'failed' : f.cancelled ? 'cancelled' : waiting ? 'waiting'
         : f.total > 0 ? `${size(f.received)} / ${size(f.total)}` : size(f.received);
       bar.li.classList.toggle('failed', Boolean(f.failed));
       bar.li.classList.toggle('cancelled', Boolean(f.cancelled) && !f.failed);
