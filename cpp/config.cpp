@@ -57,6 +57,7 @@ const char* name(Activation a) {
         case Activation::sigmoid: return "sigmoid";
         case Activation::tanh: return "tanh";
         case Activation::relu: return "relu";
+        case Activation::step: return "step";
     }
     return "?";
 }
@@ -79,9 +80,9 @@ const char* name(Init i) {
 }
 
 Activation parse_activation(const std::string& s) {
-    for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu})
+    for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::step})
         if (s == name(a)) return a;
-    throw Error("unknown activation '" + s + "'; choose sigmoid, tanh or relu");
+    throw Error("unknown activation '" + s + "'; choose sigmoid, tanh, relu or step");
 }
 
 Cost parse_cost(const std::string& s) {

@@ -8,7 +8,9 @@
 
 namespace bpl {
 
-enum class Activation { sigmoid, tanh, relu };                 // hidden layers
+// Hidden layers. step is Nielsen's perceptron, on every layer (the output too): it can be
+// evaluated and set by hand, never trained (its derivative is 0 wherever it is defined).
+enum class Activation { sigmoid, tanh, relu, step };
 enum class Cost { quadratic, cross_entropy, log_likelihood };  // output: sigmoid, sigmoid, softmax
 enum class Init { gaussian, scaled };                          // N(0,1) as network.py, N(0,1/n_in)
 

@@ -151,8 +151,8 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
         throw fail("corrupt: checksum mismatch");
     // Past the checksum the bytes are as written; these catch files written by another program.
     const uint8_t a = data[8], c = data[9];
-    if (a > uint8_t(Activation::relu))
-        throw fail("unknown activation code " + std::to_string(a) + " (0 sigmoid, 1 tanh, 2 relu)");
+    if (a > uint8_t(Activation::step))
+        throw fail("unknown activation code " + std::to_string(a) + " (0 sigmoid, 1 tanh, 2 relu, 3 step)");
     if (c > uint8_t(Cost::log_likelihood))
         throw fail("unknown cost code " + std::to_string(c) +
                    " (0 quadratic, 1 cross-entropy, 2 log-likelihood)");

@@ -59,6 +59,10 @@ void activate(Activation f, const Z& z, A&& a, F&& fp) {
         a = z.array().max(0.0f);
         fp = (z.array() > 0.0f).template cast<float>();
         break;
+    case Activation::step:  // Nielsen's perceptron: 1 if w.x + b > 0, else 0
+        a = (z.array() > 0.0f).template cast<float>();
+        fp.setZero();
+        break;
     }
 }
 
@@ -75,6 +79,11 @@ void softmax(const Z& z, A&& a) {
 double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
 
 }  // namespace
+
+void activation_values(Activation f, const float* z, float* a, float* fp, size_t n) {
+    using Vec = Eigen::Map<const VectorXf>;
+    activate(f, Vec(z, Eigen::Index(n)), VectorMap(a, Eigen::Index(n)), VectorMap(fp, Eigen::Index(n)));
+}
 
 // ---- Network --------------------------------------------------------------------------------
 
@@ -165,7 +174,7 @@ void Network::forward(const SparseBatch& x) {
         auto z = z_[l].leftCols(m_);
         auto a = a_[l].leftCols(m_);
         auto fp = fprime_[l].leftCols(m_);
-        if (l < L - 1) activate(activation_, z, a, fp);
+        if (l < L - 1 || activation_ == Activation::step) activate(activation_, z, a, fp);
         else if (cost_ == Cost::log_likelihood) softmax(z, a);  // its f' cancels (backward)
         else activate(Activation::sigmoid, z, a, fp);
     }

@@ -50,6 +50,10 @@ private:
     std::vector<float> value_;
 };
 
+// a = f(z) and fp = f'(z) for n values: the network's own activation code (the page's plots of
+// the activation functions come from here too).
+void activation_values(Activation f, const float* z, float* a, float* fp, size_t n);
+
 class Network {
 public:
     Network(std::vector<int> sizes, Activation activation, Cost cost, int max_batch);
@@ -82,6 +86,13 @@ public:
     void forward(const SparseBatch& x);
     // The output activations of the last forward: (sizes.back(), m).
     Eigen::Ref<const MatrixXf> output() const;
+    // What the last forward and backward left per weight layer l, for its m samples:
+    // z[l], a[l], f'(z[l]) and delta[l], each (sizes[l+1], m). f' of a softmax output layer is
+    // not kept (its f' cancels in BP1): fprime(L-1) is then meaningless.
+    Eigen::Ref<const MatrixXf> z(int l) const { return z_[l].leftCols(m_); }
+    Eigen::Ref<const MatrixXf> a(int l) const { return a_[l].leftCols(m_); }
+    Eigen::Ref<const MatrixXf> fprime(int l) const { return fprime_[l].leftCols(m_); }
+    Eigen::Ref<const MatrixXf> delta(int l) const { return delta_[l].leftCols(m_); }
     // The data cost of the last forward, summed over its samples, against targets y (out, m).
     double cost_sum(const Eigen::Ref<const MatrixXf>& y) const;
 

@@ -93,7 +93,15 @@ int Trainer::predicted(int s) const {
     return int(best);
 }
 
+void Trainer::set_params(const float* params) {
+    std::copy(params, params + net_.param_count(), net_.params());
+    std::copy(params, params + net_.param_count(), last_good_.begin());
+}
+
 Progress Trainer::train_batches(int n) {
+    if (config_.activation == Activation::step)
+        throw Error("a network of step units cannot be trained by gradient descent: the step's "
+                    "derivative is 0 wherever it is defined; set its weights by hand");
     if (diverged_)
         throw Diverged("training diverged earlier; reset the network (with a smaller eta) to train again");
     const auto t0 = std::chrono::steady_clock::now();

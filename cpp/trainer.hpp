@@ -59,6 +59,8 @@ public:
     size_t batch_in_epoch() const;                         // mini-batches done in this epoch
     size_t batches_per_epoch() const;
     bool diverged() const { return diverged_; }
+    // Replaces the network's parameters (param_count() floats), e.g. a step applied by hand.
+    void set_params(const float* params);
     Network& network() { return net_; }
     const Network& network() const { return net_; }
     const Split& data() const { return data_; }

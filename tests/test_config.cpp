@@ -21,7 +21,7 @@ TEST_CASE("names and parsers round-trip") {
 }
 
 TEST_CASE("unknown names list the valid choices") {
-    CHECK_THROWS_WITH_AS(parse_activation("softplus"), doctest::Contains("sigmoid, tanh or relu"), Error);
+    CHECK_THROWS_WITH_AS(parse_activation("softplus"), doctest::Contains("sigmoid, tanh, relu or step"), Error);
     CHECK_THROWS_WITH_AS(parse_activation("Sigmoid"), doctest::Contains("'Sigmoid'"), Error);
     CHECK_THROWS_WITH_AS(parse_cost("mse"), doctest::Contains("quadratic, cross-entropy or log-likelihood"),
                          Error);

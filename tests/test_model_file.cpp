@@ -205,9 +205,9 @@ TEST_CASE("each bad header field is rejected with its message") {
 
     // Fields the checksum covers: written by a different program, correctly checksummed.
     b = good;
-    b[8] = 3;
+    b[8] = 4;
     restamp(b);
-    CHECK_THROWS_WITH_AS(decode(b), doctest::Contains("unknown activation code 3"), Error);
+    CHECK_THROWS_WITH_AS(decode(b), doctest::Contains("unknown activation code 4"), Error);
     b = good;
     b[9] = 7;
     restamp(b);

@@ -17,7 +17,7 @@ const char* const usage =
     "  --epochs 30            training epochs\n"
     "  --batch 10             mini-batch size m\n"
     "  --eta 3.0              learning rate\n"
-    "  --activation sigmoid   hidden layers: sigmoid | tanh | relu\n"
+    "  --activation sigmoid   hidden layers: sigmoid | tanh | relu | step (every layer; cannot train)\n"
     "  --cost quadratic       quadratic | cross-entropy (sigmoid output) | log-likelihood (softmax)\n"
     "  --init gaussian        gaussian N(0,1) | scaled N(0,1/n_in)\n"
     "  --lambda 0             L2 regularisation\n"
