@@ -5,6 +5,8 @@
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
@@ -12,10 +14,14 @@
 
 #include "config.hpp"
 #include "errors.hpp"
+#include "gradcheck.hpp"
 #include "idx.hpp"
 #include "mnist.hpp"
 #include "model_file.hpp"
+#include "saturation.hpp"
+#include "trace.hpp"
 #include "trainer.hpp"
+#include "truth_table.hpp"
 
 using emscripten::val;
 
@@ -172,18 +178,55 @@ bpl::Config config_from_js(const val& js) {
     return c;
 }
 
-// ---- Lab: one network and its trainer on the loaded MNIST ---------------------------------------
+template <class T>
+val array_of(const std::vector<T>& v) {
+    return typed_copy(v.data(), v.size());
+}
+
+// A number typed by hand for a weight or bias: the whole text a decimal number, finite, and of
+// a size a float32 weight can sensibly take.
+float typed_weight(const std::string& text) {
+    constexpr double limit = 1e6;
+    const char* begin = text.c_str();
+    char* end = nullptr;
+    const double v = std::strtod(begin, &end);
+    while (end && (*end == ' ' || *end == '\t')) ++end;
+    if (text.empty() || end == begin || *end != '\0' || text.find_first_of("xXnNiI") != std::string::npos)
+        throw bpl::Error("'" + text + "' is not a number; type a value such as -2 or 0.5");
+    if (!std::isfinite(v) || std::fabs(v) > limit)
+        throw bpl::Error("'" + text + "' is too large: a weight or bias here must lie between -1e6 and 1e6");
+    return float(v);
+}
+
+// ---- Lab: one network and its trainer on the loaded MNIST or a truth table ------------------------
 
 class Lab {
 public:
-    // A factory rather than an embind constructor, so a failed construction unwinds in C++.
+    // Factories rather than embind constructors, so a failed construction unwinds in C++.
     static Lab* create(const val& config, const JsMnistData& data) {
-        return guard([&] { return new Lab(config_from_js(config), data.mnist()); });
+        return guard([&] {
+            if (dataset(config) != "mnist")
+                throw bpl::Error("config: the " + dataset(config) + " data set is built by Lab.createSmall");
+            return new Lab(config_from_js(config), data.mnist(), false);
+        });
+    }
+    // A truth table (config.dataset: xor, and, or, nand): the four points, no download.
+    static Lab* create_small(const val& config) {
+        return guard([&] {
+            auto table = std::make_shared<bpl::Mnist>(bpl::truth_table(dataset(config)));
+            return new Lab(config_from_js(config), std::move(table), true);
+        });
     }
 
-    Lab(const bpl::Config& c, std::shared_ptr<const bpl::Mnist> mnist)
-        : mnist_(std::move(mnist)), split_(bpl::nielsen_split(*mnist_)),
+    Lab(const bpl::Config& c, std::shared_ptr<const bpl::Mnist> mnist, bool small)
+        : mnist_(std::move(mnist)), small_(small),
+          split_(small ? bpl::whole_split(*mnist_) : bpl::nielsen_split(*mnist_)),
           trainer_(std::make_unique<bpl::Trainer>(c, split_, wasm_memory_budget)) {}
+
+    static std::string dataset(const val& config) {
+        if (!present(config) || !present(config["dataset"])) return "mnist";
+        return text(config["dataset"], "dataset");
+    }
 
     val train_batches(int n) {
         return guard([&] {
@@ -253,6 +296,181 @@ public:
         });
     }
 
+    // Parameters given by the page (a preset's hand-set weights): the layout's count, all finite.
+    void set_params(const val& params) {
+        guard([&] {
+            copy_from_js(params, staging_);
+            bpl::Network& net = trainer_->network();
+            if (staging_.size() != net.param_count())
+                throw bpl::Error("setParams: " + std::to_string(staging_.size()) + " values for the " +
+                                 std::to_string(net.param_count()) + " parameters of " +
+                                 bpl::format_sizes(net.sizes()));
+            for (float v : staging_)
+                if (!std::isfinite(v)) throw bpl::Error("setParams: a parameter is NaN or infinite");
+            trainer_->set_params(staging_.data());
+        });
+    }
+
+    // One weight or bias typed by hand; returns the value stored.
+    double set_param(double index, const std::string& typed) {
+        return guard([&] {
+            bpl::Network& net = trainer_->network();
+            if (!(index >= 0 && index < double(net.param_count()) && index == std::floor(index)))
+                throw bpl::Error("setParam: no parameter " + number_text(index) + " (the network has " +
+                                 std::to_string(net.param_count()) + ")");
+            const float v = typed_weight(typed);
+            trainer_->set_param(size_t(index), v);
+            return double(v);
+        });
+    }
+
+    // The trace of one example (protocol.js ExampleRef) through the current network.
+    val trace(const val& example) {
+        return guard([&] {
+            Example ex = resolve(example);
+            bpl::Network& net = trainer_->network();
+            last_ = std::make_unique<bpl::Trace>(
+                bpl::trace_example(net, ex.x, bpl::target(ex.label, net.sizes().back()), trainer_->config().eta));
+            const bpl::Trace& t = *last_;
+            val out = val::object();
+            out.set("example", ex.describe());
+            out.set("x", array_of(t.x));
+            out.set("y", array_of(t.y));
+            val layers = val::array();
+            for (const bpl::LayerTrace& lt : t.layers) {
+                val l = val::object();
+                l.set("z", array_of(lt.z));
+                l.set("a", array_of(lt.a));
+                l.set("fprime", array_of(lt.fprime));
+                l.set("delta", array_of(lt.delta));
+                l.set("gradB", array_of(lt.grad_b));
+                l.set("gradW", array_of(lt.grad_w));
+                layers.call<void>("push", l);
+            }
+            out.set("layers", layers);
+            out.set("costGrad", array_of(t.cost_grad));
+            out.set("costValue", t.cost);
+            val step = val::object();
+            step.set("costBefore", t.cost);
+            step.set("costAfter", t.cost_after);
+            step.set("paramsAfter", array_of(t.params_after));
+            out.set("step", step);
+            return out;
+        });
+    }
+
+    // Makes the last trace's one-example SGD step on the network.
+    void apply_step() {
+        guard([&] {
+            if (!last_) throw bpl::Error("applyStep: trace an example first");
+            trainer_->set_params(last_->params_after.data());
+            last_.reset();
+        });
+    }
+
+    val grad_check(const val& example, int per_layer) {
+        return guard([&] {
+            if (per_layer < 1 || per_layer > 100) throw bpl::Error("gradCheck: 1 to 100 parameters per layer");
+            Example ex = resolve(example);
+            bpl::Network& net = trainer_->network();
+            const bpl::GradCheck g = bpl::grad_check(net, ex.x, bpl::target(ex.label, net.sizes().back()),
+                                                     per_layer, uint64_t(ex.label) * 7919u + uint64_t(ex.index + 1));
+            val entries = val::array();
+            for (const bpl::GradEntry& e : g.entries) {
+                val o = val::object();
+                o.set("layer", e.layer);
+                o.set("kind", std::string(e.bias ? "b" : "w"));
+                o.set("row", e.row);
+                o.set("col", e.col);
+                o.set("index", double(e.index));
+                o.set("why", std::string(e.largest ? "largest" : "random"));
+                o.set("backprop", e.backprop);
+                o.set("numeric", e.numeric);
+                o.set("relError", e.rel_error);
+                entries.call<void>("push", o);
+            }
+            val out = val::object();
+            out.set("example", ex.describe());
+            out.set("entries", entries);
+            out.set("maxRelError", g.max_rel_error);
+            out.set("h", g.h);
+            out.set("tolerance", bpl::grad_check_tolerance);
+            return out;
+        });
+    }
+
+    // The hidden layers' z over the first `samples` training examples.
+    val saturation(int bins, double lo, double hi, int samples) {
+        return guard([&] {
+            bpl::Network& net = trainer_->network();
+            const auto hs = bpl::z_histograms(net, split_.training, size_t(std::max(samples, 0)), bins, lo, hi);
+            val layers = val::array();
+            const bpl::Config& c = trainer_->config();
+            for (const bpl::ZHistogram& h : hs) {
+                val o = val::object();
+                o.set("layer", h.layer);
+                // The function this layer applies: the hidden one, or the output's own.
+                const bool output = h.layer == net.layers() - 1;
+                o.set("output", output);
+                o.set("activation", std::string(!output || c.activation == bpl::Activation::step
+                                                    ? bpl::name(c.activation)
+                                                    : c.cost == bpl::Cost::log_likelihood ? "softmax" : "sigmoid"));
+                o.set("counts", array_of(h.counts));
+                o.set("saturated", h.saturated);
+                o.set("mean", h.mean);
+                o.set("std", h.std);
+                layers.call<void>("push", o);
+            }
+            val out = val::object();
+            out.set("activation", std::string(bpl::name(trainer_->config().activation)));
+            out.set("samples", double(std::min(size_t(std::max(samples, 0)), split_.training.size())));
+            out.set("lo", lo);
+            out.set("hi", hi);
+            out.set("layers", layers);
+            return out;
+        });
+    }
+
+    // A 2-input network's output over the input square, and on the four points of its table.
+    val surface(int n) {
+        return guard([&] {
+            bpl::Network& net = trainer_->network();
+            std::vector<float> values = bpl::surface(net, n);
+            std::vector<float> outputs;
+            for (size_t i = 0; i < split_.test.size(); ++i) {
+                std::vector<float> x = split_.test.images->dense(split_.test.begin + i);
+                outputs.push_back(net.predict(x.data())[0]);
+            }
+            val out = val::object();
+            out.set("n", n);
+            out.set("values", array_of(values));
+            out.set("outputs", array_of(outputs));
+            return out;
+        });
+    }
+
+    // The activation functions and their derivatives at n points of [lo, hi], from the core.
+    static val curves(double lo, double hi, int n) {
+        return guard([&] {
+            if (n < 2 || n > 10000 || !(lo < hi)) throw bpl::Error("curves: 2 to 10000 points over lo < hi");
+            std::vector<float> z(static_cast<size_t>(n)), a(static_cast<size_t>(n)), fp(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) z[size_t(i)] = float(lo + (hi - lo) * i / (n - 1));
+            val curves = val::object();
+            for (bpl::Activation f : {bpl::Activation::sigmoid, bpl::Activation::tanh, bpl::Activation::relu,
+                                      bpl::Activation::step}) {
+                bpl::activation_values(f, z.data(), a.data(), fp.data(), z.size());
+                val c = val::object();
+                c.set("a", array_of(a));
+                c.set("fp", array_of(fp));
+                curves.set(bpl::name(f), c);
+            }
+            val out = val::object();
+            out.set("z", array_of(z));
+            out.set("curves", curves);
+            return out;
+        });
+    }
+
     val save_model() const {
         return guard([&] {
             std::vector<uint8_t> bytes = bpl::encode_model(trainer_->network().model());
@@ -261,10 +479,68 @@ public:
     }
 
 private:
+    // An ExampleRef (protocol.js) resolved: the input, the label, and how the page names it.
+    struct Example {
+        std::string set;
+        int index = -1;  // -1 for a drawn digit
+        int label = 0;
+        std::vector<float> x;
+        val describe() const {
+            val o = val::object();
+            o.set("set", set);
+            o.set("index", index < 0 ? val::null() : val(index));
+            o.set("label", label);
+            return o;
+        }
+    };
+
+    Example resolve(const val& ref) {
+        if (!present(ref) || !present(ref["set"])) throw bpl::Error("example: set is missing");
+        Example ex;
+        ex.set = text(ref["set"], "example.set");
+        const bpl::Network& net = trainer_->network();
+        if (ex.set == "drawn") {
+            if (small_) throw bpl::Error("example: a drawn digit needs the MNIST network");
+            copy_from_js(ref["pixels"], ex.x);
+            if (ex.x.size() != size_t(net.sizes()[0]))
+                throw bpl::Error("example: a drawing of " + std::to_string(net.sizes()[0]) + " pixels is needed");
+            const double label = present(ref["label"]) ? number(ref["label"], "example.label", true) : -1;
+            const int classes = net.sizes().back() == 1 ? 2 : net.sizes().back();
+            if (label < 0 || label >= classes)
+                throw bpl::Error("example: the target label must be 0 to " + std::to_string(classes - 1));
+            ex.label = int(label);
+            return ex;
+        }
+        const bpl::Samples* s = nullptr;
+        std::string what;
+        if (ex.set == "train" && !small_) s = &split_.training, what = "training example";
+        else if (ex.set == "test" && !small_) s = &split_.test, what = "test example";
+        else if (ex.set == "points" && small_) s = &split_.training, what = "point";
+        else throw bpl::Error("example: set '" + ex.set + "' does not belong to this data set");
+        if (!present(ref["index"]) || !ref["index"].isNumber())
+            throw bpl::Error("the " + what + " number is not a number");
+        const double i = ref["index"].as<double>();
+        if (!(i >= 0 && i < double(s->size()) && i == std::floor(i)))
+            throw bpl::Error("there is no " + what + " " + number_text(i) + ": choose 0 to " +
+                             std::to_string(s->size() - 1));
+        ex.index = int(i);
+        ex.x = s->images->dense(s->begin + size_t(i));
+        ex.label = (*s->labels)[s->begin + size_t(i)];
+        return ex;
+    }
+
+    static std::string number_text(double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        return buf;
+    }
+
     std::shared_ptr<const bpl::Mnist> mnist_;  // kept alive for split_'s pointers
+    bool small_;                               // a truth table, not MNIST
     bpl::Split split_;
     std::unique_ptr<bpl::Trainer> trainer_;
     std::vector<float> staging_;
+    std::unique_ptr<bpl::Trace> last_;         // the last trace, for applyStep
 };
 
 }  // namespace
@@ -288,6 +564,8 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
 
     class_<Lab>("Lab")
         .constructor(&Lab::create, emscripten::allow_raw_pointers())
+        .class_function("createSmall", &Lab::create_small, emscripten::allow_raw_pointers())
+        .class_function("curves", &Lab::curves)
         .function("trainBatches", &Lab::train_batches)
         .function("epochDone", &Lab::epoch_done)
         .function("finishEpoch", &Lab::finish_epoch)
@@ -298,5 +576,12 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("params", &Lab::params)
         .function("layout", &Lab::layout)
         .function("predict", &Lab::predict)
-        .function("saveModel", &Lab::save_model);
+        .function("saveModel", &Lab::save_model)
+        .function("setParams", &Lab::set_params)
+        .function("setParam", &Lab::set_param)
+        .function("trace", &Lab::trace)
+        .function("applyStep", &Lab::apply_step)
+        .function("gradCheck", &Lab::grad_check)
+        .function("saturation", &Lab::saturation)
+        .function("surface", &Lab::surface);
 }

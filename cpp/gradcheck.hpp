@@ -39,8 +39,9 @@ constexpr double grad_check_tolerance = 1e-2;
 // |b - n| / max(|b|, |n|), and 0 where both are below 1e-7 (float32 noise; see the tests).
 double relative_error(double backprop, double numeric);
 
-// Per weight layer: the per_layer weights of largest |dC/dw|, per_layer random weights, the
-// bias of largest |dC/db| and a random bias. seed picks the random ones.
+// Per weight layer: the per_layer weights of largest |dC/dw|, per_layer random weights among
+// those with a nonzero gradient, the bias of largest |dC/db| and a random bias. seed picks the
+// random ones.
 GradCheck grad_check(const Network& net, const std::vector<float>& x, const std::vector<float>& y,
                      int per_layer, uint64_t seed);
 

@@ -4,6 +4,7 @@
 #include "trace.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "errors.hpp"
@@ -68,13 +69,19 @@ Trace trace_example(const Network& net, const std::vector<float>& x, const std::
     LayerTrace& top = t.layers.back();
     if (net.cost() == Cost::log_likelihood)
         for (size_t j = 0; j < top.a.size(); ++j) top.fprime[j] = top.a[j] * (1.0f - top.a[j]);
+    // grad_a C, from the core's a (cross-entropy: from z in double, where a(1 - a) keeps its
+    // digits long after float32's a has rounded to 0 or 1; it overflows a float only past |z| 88).
     t.cost_grad.resize(size_t(out));
     for (size_t j = 0; j < t.cost_grad.size(); ++j) {
-        const float a = top.a[j];
+        const double a = top.a[j], z = top.z[j];
         switch (net.cost()) {
-            case Cost::quadratic: t.cost_grad[j] = a - y[j]; break;                           // (a - y)
-            case Cost::cross_entropy: t.cost_grad[j] = (a - y[j]) / (a * (1.0f - a)); break; // (a-y)/(a(1-a))
-            case Cost::log_likelihood: t.cost_grad[j] = -y[j] / a; break;                     // -y/a
+            case Cost::quadratic: t.cost_grad[j] = float(a - y[j]); break;  // a - y
+            case Cost::cross_entropy: {                                      // (a - y) / (a (1 - a))
+                const double s = 1.0 / (1.0 + std::exp(-z)), slope = s * (1.0 - s);
+                t.cost_grad[j] = float((s - y[j]) / slope);
+                break;
+            }
+            case Cost::log_likelihood: t.cost_grad[j] = float(-y[j] / a); break;  // -y / a
         }
     }
 

@@ -98,6 +98,11 @@ void Trainer::set_params(const float* params) {
     std::copy(params, params + net_.param_count(), last_good_.begin());
 }
 
+void Trainer::set_param(size_t i, float value) {
+    net_.params()[i] = value;
+    last_good_[i] = value;
+}
+
 Progress Trainer::train_batches(int n) {
     if (config_.activation == Activation::step)
         throw Error("a network of step units cannot be trained by gradient descent: the step's "

@@ -61,6 +61,8 @@ public:
     bool diverged() const { return diverged_; }
     // Replaces the network's parameters (param_count() floats), e.g. a step applied by hand.
     void set_params(const float* params);
+    // Replaces parameter i (i < param_count()).
+    void set_param(size_t i, float value);
     Network& network() { return net_; }
     const Network& network() const { return net_; }
     const Split& data() const { return data_; }

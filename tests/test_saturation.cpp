@@ -37,8 +37,8 @@ TEST_CASE("histograms count every unit of every sampled image and agree with the
     Network net({784, 30, 20, 10}, Activation::sigmoid, Cost::quadratic, 100);
     net.init(Init::gaussian, rng);
     const auto h = z_histograms(net, s, 230, 60, -30, 30);
-    REQUIRE(h.size() == 2);  // the hidden layers only
-    for (int l = 0; l < 2; ++l) {
+    REQUIRE(h.size() == 3);  // the two hidden layers and the output layer
+    for (int l = 0; l < 3; ++l) {
         const double total = std::accumulate(h[l].counts.begin(), h[l].counts.end(), 0.0);
         CHECK(total == 230.0 * net.sizes()[l + 1]);
     }

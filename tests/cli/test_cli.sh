@@ -45,6 +45,7 @@ expect_fail "eta <= 0" 1 "eta" -- --eta 0 --data "$DATA"
 expect_fail "batch larger than the training set" 1 "larger than the 50000 training images" -- --batch 60000 --data "$DATA"
 expect_fail "input layer does not match the images" 1 "784" -- --sizes 100,10 --data "$DATA"
 expect_fail "missing data folder" 1 "--data" -- --data "$TMP/nowhere"
+expect_fail "a step network cannot train" 1 "cannot be trained by gradient descent" -- --activation step --epochs 1 --data "$DATA"
 mkdir -p "$TMP/truncated"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   if [[ -f "$DATA/$f" ]]; then cp "$DATA/$f" "$TMP/truncated/$f"; else gzip -dc "$DATA/$f.gz" > "$TMP/truncated/$f"; fi
