@@ -213,6 +213,14 @@ assemble_site() {
   site_copy build/wasm/backprop_lab.wasm wasm/backprop_lab.wasm
   site_copy node_modules/uplot/dist/uPlot.esm.js vendor/uPlot.esm.js
   site_copy node_modules/uplot/dist/uPlot.min.css vendor/uPlot.min.css
+  # KaTeX for the inspector's equations: the minified build (a classic script the inspector loads
+  # on first use; 76 KB gzipped, katex.mjs is 149 KB), its CSS and only the woff2 fonts (every
+  # browser that runs the page reads woff2; the CSS lists it first).
+  site_copy node_modules/katex/dist/katex.min.js vendor/katex/katex.min.js
+  site_copy node_modules/katex/dist/katex.min.css vendor/katex/katex.min.css
+  for src in node_modules/katex/dist/fonts/*.woff2; do
+    site_copy "$src" "vendor/katex/fonts/${src##*/}"
+  done
   for entry in "${MNIST_FILES[@]}"; do
     read -r name _ <<<"$entry"
     site_copy "$MNIST_DIR/$name.gz" "data/mnist/$name.gz"

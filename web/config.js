@@ -1,24 +1,66 @@
 // The run config <-> the URL hash (#sizes=784,30,10&eta=3&...), with the checks a shared link
-// needs, and the book's presets. Pure functions (no DOM), so Node can test them.
-// Not the core's validation: the worker still rejects configs that do not fit in memory.
+// needs, the datasets (MNIST and the lecture's truth tables) and the presets. Pure functions (no
+// DOM), so Node can test them. Not the core's validation: the worker still rejects configs that
+// do not fit in memory.
 import { DEFAULT_CONFIG } from './protocol.js';
 
 export const DEFAULT_DATA_URL = 'data/mnist/';
-const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'];
+export const DATASETS = ['mnist', 'xor', 'and', 'or', 'nand'];
+const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'step'];
 const COSTS = ['quadratic', 'cross-entropy', 'log-likelihood'];
 const INITS = ['gaussian', 'scaled'];
-const INPUTS = 784, CLASSES = 10, MAX_HIDDEN = 4096;
+const MAX_HIDDEN = 4096, MAX_EPOCHS = 1000, MAX_TRUTH_EPOCHS = 100000;
+const TRAINING_IMAGES = 50000;   // inspect=N: Nielsen's training set (the first 50,000 of MNIST)
 
-// The book's experiments (Nielsen, "Neural Networks and Deep Learning", chapters 1 and 3).
-// `book` is the figure the book reports, shown beside ours; `note` (optional) is one more line
-// under it, for what a lecturer should know before pressing it.
+// A truth table's four points, in the order the worker holds them (x1, x2), and each table's
+// targets in that order.
+export const POINTS = [[0, 0], [0, 1], [1, 0], [1, 1]];
+export const TRUTH_TABLES = {
+  xor: [0, 1, 1, 0], and: [0, 0, 0, 1], or: [0, 1, 1, 1], nand: [1, 1, 1, 0],
+};
+export const isTruthTable = dataset => Object.hasOwn(TRUTH_TABLES, String(dataset));
+
+// What each dataset fixes about the network: the input and output sizes, said in a message.
+export function shape(dataset) {
+  return isTruthTable(dataset)
+    ? { inputs: 2, outputs: 1, inWhy: 'the two inputs x1, x2', outWhy: 'one output',
+      examples: POINTS.length, name: dataset.toUpperCase() }
+    : { inputs: 784, outputs: 10, inWhy: '28x28 input pixels', outWhy: 'the digits',
+      examples: TRAINING_IMAGES, name: 'MNIST' };
+}
+
+// A step unit (Nielsen's perceptron) has f'(z) = 0 wherever it is defined: nothing to train.
+export const trainable = config => config.activation !== 'step';
+
+// The lecture's two-layer XOR network: the truth tables' defaults (full-batch gradient descent:
+// one epoch is one step on the 4 points). With seed 1 it has all four points right after about
+// 110 epochs, natively and in WebAssembly (tests/test_truth_table.cpp, tests/wasm/); 14 of
+// seeds 1-20 get there within 1,000 epochs, the others stall in a local minimum.
+const TRUTH_TABLE_CONFIG = Object.freeze({
+  ...DEFAULT_CONFIG, dataset: 'xor', sizes: [2, 2, 1], cost: 'cross-entropy', eta: 2, batch: 4,
+  epochs: 1000, seed: 1,
+});
+
+// The config a dataset starts from: Nielsen's ch. 1 network for MNIST, the XOR network for a
+// truth table (with that table's points).
+export function defaultConfig(dataset = 'mnist') {
+  const base = isTruthTable(dataset) ? { ...TRUTH_TABLE_CONFIG, dataset } : DEFAULT_CONFIG;
+  return { ...base, sizes: [...base.sizes] };
+}
+
+// The book's experiments (Nielsen, "Neural Networks and Deep Learning", chapters 1 and 3) and
+// the lecture's small networks (which need no MNIST). `book` is the figure the book or the
+// lecture reports, shown beside ours; `note` (optional) is one more line under it, for what a
+// lecturer should know before pressing it; `params` (optional) are the network's starting
+// weights in the layout's order, handed to CONFIGURE.
 export const PRESETS = [
   { id: 'nielsen-30', name: '[784,30,10], η = 3', book: 'book: 95.42%', bookAccuracy: 0.9542,
     config: { sizes: [784, 30, 10], eta: 3 } },
   // N(0,1) weights saturate many of the 100 sigmoid neurons: the seed decides whether this run
   // reaches the book's figure or stalls (the book notes readers' runs vary; ch. 3's init fixes it).
   { id: 'nielsen-100', name: '[784,100,10], η = 3', book: 'book: 96.59%', bookAccuracy: 0.9659,
-    note: 'seed 6: with N(0,1) weights most seeds stall at 76–88% (saturated sigmoids); try init: scaled',
+    note: 'seed 6: with N(0,1) weights most seeds stall at 76–88% (saturated sigmoids: see ' +
+      '"Activations and saturation" for seed 1 against init N(0,1/n_in)); try init: scaled',
     config: { sizes: [784, 100, 10], eta: 3, seed: 6 } },
   { id: 'slow', name: 'η = 0.001', book: 'book: creeps from about 11% to about 21% in 30 epochs',
     bookAccuracy: null, config: { sizes: [784, 100, 10], eta: 0.001 } },
@@ -27,6 +69,17 @@ export const PRESETS = [
   { id: 'softmax', name: 'softmax + log-likelihood, η = 0.5',
     book: 'book: 95.49% (cross-entropy, ch. 3)', bookAccuracy: 0.9549,
     config: { sizes: [784, 30, 10], cost: 'log-likelihood', eta: 0.5 } },
+  { id: 'xor', name: 'XOR: the lecture\'s [2,2,1] network',
+    book: 'lecture: all four points right (4 points, no download)', bookAccuracy: 1,
+    config: TRUTH_TABLE_CONFIG },
+  // Nielsen ch. 1: "a perceptron with two inputs, each with weight -2, and an overall bias of 3"
+  // computes NAND. Its weights are set, never trained.
+  { id: 'nand-perceptron', name: 'NAND perceptron: w = −2, −2, b = 3',
+    book: 'Nielsen ch. 1: a step unit set by hand computes NAND', bookAccuracy: null,
+    note: 'a step unit cannot be trained by gradient descent: edit its weights in the diagram',
+    config: { ...TRUTH_TABLE_CONFIG, dataset: 'nand', sizes: [2, 1], activation: 'step',
+      cost: 'quadratic', eta: 1, epochs: 1 },
+    params: [-2, -2, 3] },
 ].map(p => ({ ...p, config: { ...DEFAULT_CONFIG, ...p.config } }));
 
 // Two configs train the same run if every setting of the hash (FIELD_PARSERS' keys) agrees.
@@ -63,17 +116,25 @@ export function parseHidden(text) {
   });
 }
 
-// The whole network around the hidden layers: 784 inputs in, 10 digits out.
-export function sizesFromHidden(text) {
-  return [INPUTS, ...parseHidden(text), CLASSES];
+// The whole network around the hidden layers: for MNIST 784 inputs in, 10 digits out; for a
+// truth table 2 in, 1 out.
+export function sizesFromHidden(text, dataset = 'mnist') {
+  const { inputs, outputs } = shape(dataset);
+  return [inputs, ...parseHidden(text), outputs];
 }
 
+// Any sizes here; whether they fit the dataset is checkConfig's (the dataset may come later in
+// the hash).
 function parseSizes(text) {
   const parts = String(text).split(',').map(t => t.trim());
-  if (parts.length < 2) throw 'needs at least input and output sizes, e.g. 784,30,10';
-  if (parts[0] !== String(INPUTS)) throw `must start with ${INPUTS} (28x28 input pixels)`;
-  if (parts[parts.length - 1] !== String(CLASSES)) throw `must end with ${CLASSES} (the digits)`;
-  return sizesFromHidden(parts.slice(1, -1).join(','));
+  if (parts.length < 2) throw 'needs at least input and output sizes, e.g. 784,30,10 or 2,2,1';
+  return parts.map(part => {
+    try {
+      return parseNumber(part, { integer: true, min: 1, max: MAX_HIDDEN });
+    } catch (why) {
+      throw `layer "${part}" ${why}`;
+    }
+  });
 }
 
 function oneOf(list) {
@@ -83,7 +144,8 @@ function oneOf(list) {
   };
 }
 
-// key -> parser of its text; the same parsers check the form's fields.
+// key -> parser of its text; the same parsers check the form's fields. Each value alone:
+// checkConfig then checks the keys against each other.
 export const FIELD_PARSERS = {
   sizes: parseSizes,
   activation: oneOf(ACTIVATIONS),
@@ -91,10 +153,44 @@ export const FIELD_PARSERS = {
   init: oneOf(INITS),
   eta: t => parseNumber(t, { above: 0, max: 1e4 }),
   batch: t => parseNumber(t, { integer: true, min: 1, max: 50000 }),
-  epochs: t => parseNumber(t, { integer: true, min: 1, max: 1000 }),
+  epochs: t => parseNumber(t, { integer: true, min: 1, max: MAX_TRUTH_EPOCHS }),
   lambda: t => parseNumber(t, { min: 0, max: 1e4 }),
   seed: t => parseNumber(t, { integer: true, min: 0, max: 4294967295 }),
+  dataset: oneOf(DATASETS),
 };
+
+// What the dataset asks of the other keys: [key, message] for each key that does not fit it
+// (the key named is the one to change; the dataset is taken as meant).
+export function checkConfig(config) {
+  const { dataset, sizes } = config;
+  const { inputs, outputs, inWhy, outWhy, name } = shape(dataset);
+  const truth = isTruthTable(dataset);
+  const problems = [];
+  if (sizes[0] !== inputs) problems.push(['sizes', `must start with ${inputs} (${inWhy}) for ${name}`]);
+  else if (sizes[sizes.length - 1] !== outputs) {
+    problems.push(['sizes', `must end with ${outputs} (${outWhy}) for ${name}`]);
+  }
+  if (truth && config.batch > POINTS.length) {
+    problems.push(['batch', `must be at most ${POINTS.length} for ${name} (it has 4 points)`]);
+  }
+  if (!truth && config.epochs > MAX_EPOCHS) {
+    problems.push(['epochs', `must be between 1 and ${MAX_EPOCHS} for MNIST`]);
+  }
+  if (!truth && config.activation === 'step') {
+    problems.push(['activation', 'is for the truth tables only (a step network cannot be trained)']);
+  }
+  if (truth && config.cost === 'log-likelihood') {
+    problems.push(['cost', `needs more than one output (softmax): use a sigmoid output for ${name}`]);
+  }
+  return problems;
+}
+
+// inspect=N: a training example's index (MNIST: of the 50,000; a truth table: of its 4 points).
+function checkInspect(index, dataset) {
+  const { examples, name } = shape(dataset);
+  if (index >= examples) throw `must be below ${examples} (${name} has ${examples.toLocaleString('en')} training examples)`;
+  return index;
+}
 
 // Every setting of config as hash parameters, in FIELD_PARSERS' order (sizes as 784,30,10).
 function configParams(config) {
@@ -112,31 +208,53 @@ function parseDataUrl(text) {
   return s.endsWith('/') ? s : s + '/';
 }
 
-// "#sizes=784,30,10&eta=3" -> { config, dataUrl, autostart, problems }. Invalid or unknown keys
-// become readable problems; their defaults are used.
+// "#sizes=784,30,10&eta=3" -> { config, dataUrl, autostart, inspect, problems }. Keys come in
+// any order: the keys not given are the dataset's defaults (defaultConfig), and the keys given
+// are checked against the dataset once all are read. Invalid or unknown keys become readable
+// problems; their defaults are used. inspect: a training example's index, or null.
 export function parseHash(hash) {
-  const config = { ...DEFAULT_CONFIG, sizes: [...DEFAULT_CONFIG.sizes] };
-  let dataUrl = DEFAULT_DATA_URL, autostart = false;
+  const given = {};
+  let dataUrl = DEFAULT_DATA_URL, autostart = false, inspect = null;
   const problems = [];
   const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+  const problem = (key, why) => {
+    if (typeof why !== 'string') throw why;
+    problems.push(`${key}=${params.get(key)} ${why}`);
+  };
   for (const [key, value] of params) {
     try {
-      if (key in FIELD_PARSERS) config[key] = FIELD_PARSERS[key](value);
+      if (key in FIELD_PARSERS) given[key] = FIELD_PARSERS[key](value);
       else if (key === 'data') dataUrl = parseDataUrl(value);
       else if (key === 'autostart') autostart = value === '1' || value === 'true';
+      else if (key === 'inspect') inspect = parseNumber(value, { integer: true, min: 0, max: TRAINING_IMAGES - 1 });
       else throw 'is not a known setting';
     } catch (why) {
-      if (typeof why !== 'string') throw why;
-      problems.push(`${key}=${value} ${why}`);
+      problem(key, why);
     }
   }
-  return { config, dataUrl, autostart, problems };
+  const defaults = defaultConfig(given.dataset);
+  const config = { ...defaults, ...given };
+  for (const [key, why] of checkConfig(config)) {
+    problem(key, why);
+    config[key] = defaults[key];
+  }
+  if (inspect !== null) {
+    try {
+      checkInspect(inspect, config.dataset);
+    } catch (why) {
+      problem('inspect', why);
+      inspect = null;
+    }
+  }
+  return { config, dataUrl, autostart, inspect, problems };
 }
 
-// The inverse: every key written out, so a copied link reproduces the run exactly.
-export function formatHash(config, dataUrl = DEFAULT_DATA_URL, autostart = false) {
+// The inverse: every key written out, so a copied link reproduces the run exactly (and opens
+// the inspector on example `inspect` if it is a number).
+export function formatHash(config, dataUrl = DEFAULT_DATA_URL, autostart = false, inspect = null) {
   const params = configParams(config);
   if (dataUrl !== DEFAULT_DATA_URL) params.set('data', dataUrl);
   if (autostart) params.set('autostart', '1');
+  if (inspect !== null && inspect !== undefined) params.set('inspect', String(inspect));
   return '#' + params.toString().replace(/%2C/g, ',');
 }

@@ -12,6 +12,9 @@ import { RunKeys } from './views/keyboard.js';
 import { OutputBars } from './views/outputs.js';
 import { renderStatus, bestEpoch, accuracy } from './views/status.js';
 import { drawTiles, LayerHeatmaps } from './views/weights.js';
+import * as inspector from './views/inspector/index.js';
+import * as smallNetworks from './views/small/index.js';
+import * as saturation from './views/saturation/index.js';
 
 const $ = id => document.getElementById(id);
 const PREDICT_EVERY_MS = 250;   // live re-prediction while training, at most this often
@@ -22,13 +25,14 @@ const MIN_BATCHES_PER_POINT = 10;
 const fromHash = parseHash(location.hash);
 const state = {
   config: fromHash.config, dataUrl: fromHash.dataUrl, autostart: fromHash.autostart,
-  workerReady: false, data: null, files: new Map(), error: null,
+  workerReady: false, data: null, files: new Map(), error: null, loadRequested: false,
   run: null,            // { config, layout, batchesPerEpoch, preset } of the network the worker holds
   configuring: 0,       // CONFIGUREs on their way: ignore the old network's late messages
   autostarted: false, running: false, done: false, diverged: null,
   startWhenReady: false,   // START once the network is built (Start pressed early, a preset mid-run)
   params: null, epochs: [], costX: [], cost: [], progress: null, outputs: null,
   trainedBatches: 0, costBucket: { batches: 0, sum: 0 },   // cost not yet plotted
+  paramsVersion: 0,     // +1 whenever the network's parameters may have changed (views compare it)
   predicting: false, predictAgain: false, lastPredict: 0,
 };
 
@@ -42,6 +46,21 @@ function invalidate(...parts) {
   for (const p of parts) dirty.add(p);
   if (!frame) frame = requestAnimationFrame(render);
 }
+
+// The views that mount themselves (views/inspector/, small/, saturation/) get this bridge:
+// they read `state` (writing only their own field, state[name]), listen to the worker's messages
+// after main.js has applied them, and redraw in render() when a part they drew on is dirty.
+const listeners = new Map(), renderers = new Map();
+const addTo = (map, key, fn) => map.set(key, [...(map.get(key) || []), fn]);
+const app = {
+  state, send, invalidate,
+  on: (type, fn) => addTo(listeners, type, fn),
+  onRender: (part, fn) => addTo(renderers, part, fn),
+  // The run buttons' actions, for views that pause or resume the run (the inspector).
+  pause: () => { if (state.running) send(ToWorker.PAUSE); },
+  drawnPixels: () => (pad.pixels ? pad.pixels.slice() : null),   // the pad's 784 values, or null
+  applyConfig: (config, options) => { settings.fill(config); applyConfig(config, options); },
+};
 
 const accuracyChart = new AccuracyChart($('accuracy-chart'));
 const costChart = new CostChart($('cost-chart'));
@@ -68,7 +87,12 @@ const pad = new DrawPad($('draw'), $('processed'), pixels => {
 });
 
 // --- talking to the worker ---------------------------------------------------------------------
+// A truth table (dataset xor, and, ...) is built by the worker itself: MNIST is fetched only
+// for a network that needs it, the first time one does.
+const needsMnist = () => !state.config.dataset || state.config.dataset === 'mnist';
+
 function load() {
+  state.loadRequested = true;
   state.error = null;
   state.files = new Map(MNIST_FILES.map(name => [name, { received: 0, total: 0 }]));
   send(ToWorker.LOAD, { dataUrl: new URL(state.dataUrl, location.href).href });
@@ -76,12 +100,19 @@ function load() {
 }
 
 function configure() {
-  if (!state.data) return;
+  if (needsMnist() && !state.data) {
+    if (state.workerReady && !state.loadRequested) load();
+    return;
+  }
+  if (!state.workerReady) return;
   if (state.running) send(ToWorker.PAUSE);
   if (state.error && !state.error.retry) state.error = null;   // a new config may well fix it
   state.run = null;          // the worker drops its network first, whatever follows
   state.configuring++;
-  send(ToWorker.CONFIGURE, { config: state.config });
+  // A preset with hand-set weights (Nielsen's NAND perceptron) starts from them, also after a
+  // reload of its link or a Reset.
+  const preset = matchPreset(state.config);
+  send(ToWorker.CONFIGURE, { config: state.config, params: preset && preset.params });
   invalidate('status');
 }
 
@@ -101,7 +132,8 @@ function requestPrediction() {
 // (trained at once if `start`).
 function applyConfig(config, { start = false } = {}) {
   state.config = config;
-  history.replaceState(null, '', formatHash(config, state.dataUrl, state.autostart));
+  history.replaceState(null, '', formatHash(config, state.dataUrl, state.autostart,
+    state.inspector ? state.inspector.urlIndex : null));   // an open inspector keeps inspect=N
   if (start) state.startWhenReady = true;
   configure();
   invalidate('status', 'presets');
@@ -116,16 +148,16 @@ function applyHash() {
     : '';
   state.autostart = parsed.autostart;
   // The address bar shows what is applied: invalid keys go, the defaults used in their place come.
-  const applied = formatHash(parsed.config, parsed.dataUrl, parsed.autostart);
+  const applied = formatHash(parsed.config, parsed.dataUrl, parsed.autostart, parsed.inspect);
   if (location.hash !== applied) history.replaceState(null, '', applied);
   settings.fill(parsed.config);
   const reload = parsed.dataUrl !== state.dataUrl;
   state.dataUrl = parsed.dataUrl;
-  if (reload && state.workerReady) {
+  if (reload) {   // fetched again when a network needs it
     state.data = null;
-    load();
+    state.loadRequested = false;
   }
-  if (!sameConfig(parsed.config, state.config) || !state.run) {
+  if (!sameConfig(parsed.config, state.config) || !state.run || reload) {
     state.config = parsed.config;
     configure();
   }
@@ -135,7 +167,8 @@ function applyHash() {
 const handlers = {
   [FromWorker.READY]() {
     state.workerReady = true;
-    load();
+    if (needsMnist()) load();
+    else configure();
   },
   [FromWorker.DOWNLOAD]({ file, received, total }) {
     state.files.set(file, { received, total });
@@ -144,7 +177,7 @@ const handlers = {
   [FromWorker.DATA_READY]({ train, test }) {
     state.data = { train, test };
     invalidate('downloads');
-    configure();
+    if (needsMnist() || !state.run) configure();
   },
   [FromWorker.DATA_ERROR]({ file, message }) {
     // The first failure stops the other downloads: those not complete were cancelled, not empty.
@@ -159,6 +192,7 @@ const handlers = {
     state.configuring = Math.max(0, state.configuring - 1);
     if (state.configuring) return;   // already replaced by a newer CONFIGURE
     state.run = { config, layout, batchesPerEpoch, preset: matchPreset(config) };
+    state.paramsVersion++;
     Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null,
       trainedBatches: 0, costBucket: { batches: 0, sum: 0 }, diverged: null, done: false });
     heatmaps.setLayout(layout);
@@ -173,6 +207,9 @@ const handlers = {
   },
   [FromWorker.PROGRESS](p) {
     if (state.configuring || !state.run) return;
+    if (!state.progress || p.epoch !== state.progress.epoch || p.batch !== state.progress.batch) {
+      state.paramsVersion++;
+    }
     state.progress = p;
     if (addCost(p)) dirty.add('cost');
     if (p.params) {
@@ -206,6 +243,8 @@ const handlers = {
       requestPrediction();
     }
   },
+  [FromWorker.STEP_APPLIED]: changedByHand,
+  [FromWorker.PARAM_SET]: changedByHand,
   [FromWorker.ERROR]({ message }) {
     state.configuring = 0;
     state.predicting = false;
@@ -213,6 +252,17 @@ const handlers = {
     invalidate('status');
   },
 };
+
+// The network changed by hand (the inspector's step applied, a weight typed in the diagram):
+// the run is now off its seed's path. A refused change (an error) carries no params.
+function changedByHand({ params }) {
+  if (!params || state.configuring || !state.run) return;
+  state.params = params;
+  state.run.handEdited = true;
+  state.paramsVersion++;
+  invalidate('weights', 'status');
+  requestPrediction();
+}
 
 // p.cost is the mean over the mini-batches since the previous PROGRESS: pool them until a point
 // stands for enough of them (a diverging run shows its last ones, whatever their number).
@@ -233,8 +283,9 @@ function addCost(p) {
 }
 
 worker.addEventListener('message', e => {
-  const handler = handlers[e.data && e.data.type];
-  if (handler) handler(e.data);
+  const type = e.data && e.data.type;
+  if (handlers[type]) handlers[type](e.data);
+  for (const fn of listeners.get(type) || []) fn(e.data);
 });
 worker.addEventListener('error', e => {
   state.error = { message: `The training worker failed to start (${e.message || 'worker.js'}). ` +
@@ -281,8 +332,12 @@ function render() {
     if (state.outputs) outputs.draw(state.outputs);
     else outputs.clear();
   }
+  const parts = [...dirty];
   dirty.clear();
+  for (const part of parts) for (const fn of renderers.get(part) || []) fn(state);
 }
+
+for (const view of [inspector, smallNetworks, saturation]) view.mount(app);
 
 applyHash();
 invalidate('status', 'downloads', 'cost', 'accuracy', 'presets');

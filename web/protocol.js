@@ -11,8 +11,9 @@ export const MNIST_FILES = [
 
 // The run config, as it lives in the URL hash (keys and defaults: Nielsen's chapter 1 network).
 export const DEFAULT_CONFIG = Object.freeze({
+  dataset: 'mnist',          // mnist | xor | and | or | nand (the four points of a truth table)
   sizes: [784, 30, 10],
-  activation: 'sigmoid',     // hidden layers: sigmoid | tanh | relu
+  activation: 'sigmoid',     // hidden layers: sigmoid | tanh | relu | step (every layer; not trainable)
   cost: 'quadratic',         // quadratic | cross-entropy (sigmoid output) | log-likelihood (softmax)
   init: 'gaussian',          // gaussian N(0,1) | scaled N(0,1/n_in)
   eta: 3.0,
@@ -26,12 +27,32 @@ export const DEFAULT_CONFIG = Object.freeze({
 export const ToWorker = Object.freeze({
   LOAD: 'load',             // { dataUrl, stallSeconds? }  fetch (or re-fetch) the four files;
                             //   stallSeconds: no bytes for that long fails the file (tests; 15)
-  CONFIGURE: 'configure',   // { config }             a fresh network from config (also: reset)
+  CONFIGURE: 'configure',   // { config, params? }    a fresh network from config (also: reset);
+                            //   params: starting weights in the layout's order (a preset's)
   START: 'start',           // {}                     train until the last epoch or a pause
   PAUSE: 'pause',           // {}                     stop after the current chunk
   STEP: 'step',             // {}                     train exactly one mini-batch
   PREDICT: 'predict',       // { pixels }             Float32Array(784) in [0,1], row by row
+  TRACE: 'trace',           // { id, example: ExampleRef }   one example through forward and
+                            //   backward on the current network (it pauses nothing itself)
+  APPLY_STEP: 'apply-step', // { id }                 apply TRACE id's one-example SGD step
+  GRAD_CHECK: 'grad-check', // { id, example: ExampleRef, perLayer }  finite differences
+  SET_PARAM: 'set-param',   // { index, text }        one weight or bias typed by hand
+  SATURATION: 'saturation', // { bins, lo, hi }       histogram of every layer's z (see below)
+  CURVES: 'curves',         // { lo, hi, n }          the activation functions and derivatives
+  EXPORT_TRACE: 'export-trace',  // { id, dataset }    TRACE id as the README's JSON text (built in
+                                 //   the worker: 50,000 numbers are too many for a page frame)
 });
+
+/**
+ * Which example a TRACE or GRAD_CHECK is about.
+ * @typedef {Object} ExampleRef
+ * @property {'train'|'test'|'drawn'|'points'} set  train: Nielsen's 50,000 training images;
+ *   test: the 10,000 test images; drawn: pixels from the pad; points: a truth table's 4 points
+ * @property {number} [index]        train/test/points: 0-based
+ * @property {Float32Array} [pixels] drawn: 784 values in [0,1]
+ * @property {number} [label]        drawn: the target the student picked (0..9)
+ */
 
 // worker -> page
 export const FromWorker = Object.freeze({
@@ -51,7 +72,67 @@ export const FromWorker = Object.freeze({
   DIVERGED: 'diverged',           // { message }                          training stopped, weights kept
   PREDICTION: 'prediction',       // { outputs }                          10 activations
   ERROR: 'error',                 // { message }                          anything else that failed
+  TRACE: 'trace',                 // { id, trace } | { id, error }        see Trace below
+  STEP_APPLIED: 'step-applied',   // { id, params }                       network changed by hand
+  GRAD_CHECK: 'grad-check',       // { id, check } | { id, error }        see GradCheck below
+  PARAM_SET: 'param-set',         // { index, value, params } | { index, error }
+  SATURATION: 'saturation',       // { saturation }  after CONFIGURED, every EPOCH, on request
+  SURFACE: 'surface',             // { n, values, outputs }  truth tables only: the output over an
+                                  //   n x n grid of the input square (row 0 at x2 = 1, column 0
+                                  //   at x1 = 0) and on the 4 points; after CONFIGURED, PARAM_SET,
+                                  //   STEP_APPLIED and a few times a second while training
+  CURVES: 'curves',               // { z, curves: { sigmoid|tanh|relu|step: { a, fp } } }
+  TRACE_JSON: 'trace-json',       // { id, text } | { id, error }         for EXPORT_TRACE
 });
+
+/**
+ * The trace of one example (TRACE): everything backpropagation computes for it, from the core.
+ * Per weight layer l = 0 .. L-1 (layer l+1 of the book, whose input is a^l, a^0 = x):
+ * @typedef {Object} Trace
+ * @property {{set: string, index: number|null, label: number}} example
+ * @property {number[]} sizes
+ * @property {string} activation  @property {string} cost  @property {number} eta
+ * @property {Float32Array} x     (sizes[0])
+ * @property {Float32Array} y     (sizes[L]) the target (one-hot; one value for a single output)
+ * @property {Float32Array} params  the network's parameters before the step (layout below)
+ * @property {Array} layout       as CONFIGURED's
+ * @property {Array<{z: Float32Array, a: Float32Array, fprime: Float32Array, delta: Float32Array,
+ *   gradB: Float32Array, gradW: Float32Array}>} layers  z, a, f'(z), delta, dC/db: (rows);
+ *   gradW = dC/dw: (rows x cols) column-major like w in params. The output layer's fprime is
+ *   sigma'(z) for a sigmoid output (with cross-entropy it cancels in BP1) and, for a softmax,
+ *   the diagonal a (1 - a) of its Jacobian (with log-likelihood the whole Jacobian cancels).
+ * @property {Float32Array} costGrad  grad_a C at the output (sizes[L])
+ * @property {number} costValue   the example's data cost C_x (no L2 term)
+ * @property {{costBefore: number, costAfter: number, paramsAfter: Float32Array}} step  one SGD
+ *   step on this example alone, w <- w - eta dC/dw, b <- b - eta dC/db (no L2), computed by the
+ *   core but not applied: paramsAfter in the layout of params
+ */
+
+/**
+ * A gradient check (GRAD_CHECK): backprop's gradient against central finite differences of an
+ * independent double-precision forward pass, for perLayer parameters per weight layer (the
+ * largest |dC/dw| and random ones, and biases).
+ * @typedef {Object} GradCheck
+ * @property {Array<{layer: number, kind: 'w'|'b', row: number, col: number, index: number,
+ *   why: 'largest'|'random', backprop: number, numeric: number, relError: number}>} entries
+ *   index: into params; col is -1 for a bias
+ * @property {number} maxRelError   @property {number} h  the finite-difference step
+ * @property {number} tolerance     what the core's tests accept for float32
+ */
+
+/**
+ * The saturation view's data (SATURATION), for each layer (the output last), over a fixed sample of
+ * training images (the first `samples` of the 50,000):
+ * @typedef {Object} Saturation
+ * @property {string} activation  @property {number} samples
+ * @property {number} lo  @property {number} hi  bins of equal width over [lo, hi]; values outside
+ *   are counted in the first and last bin
+ * @property {Array<{layer: number, output: boolean, activation: string, counts: Float64Array,
+ *   saturated: number, mean: number, std: number}>} layers  every weight layer, the output layer
+ *   last (output: true); activation: the function the layer applies (sigmoid, tanh, relu, step,
+ *   or softmax for a log-likelihood output); saturated: the share of (unit, image) pairs with
+ *   f'(z) < 0.01 (a softmax output: a (1 - a))
+ */
 
 // layout (CONFIGURED): one entry per weight layer l, offsets into params (floats):
 //   { rows: sizes[l+1], cols: sizes[l], wOffset, bOffset }

@@ -9,12 +9,27 @@ const CHUNK_SECONDS = 0.04;        // compute per chunk: short enough for PAUSE 
 const PROGRESS_INTERVAL = 50;      // ms between PROGRESS messages (points of the cost chart)
 const PARAMS_INTERVAL = 200;       // ms between weight snapshots (each is a copy of every weight)
 const RATE_WINDOW = 500;           // ms of training behind each examples-per-second figure
+const SURFACE_SIZE = 41;           // points a side of a truth table's decision surface
+// A truth table trains at a pace a class can watch: an epoch (one full-batch step) takes tens of
+// microseconds, so 1,000 would be over before the first frame. At most this many epochs a chunk
+// and one chunk per frame: 1,000 epochs in about 2 s, the surface redrawn as it goes.
+const SMALL_EPOCHS_PER_CHUNK = 8;
+const SMALL_CHUNK_MS = 16;
+// The saturation view's histogram: z of N(0,1) first layers spreads to +-30 and beyond.
+const SATURATION = { bins: 240, lo: -30, hi: 30, samples: 1000 };
 
 let P = null;          // protocol.js
 let D = null;          // download.js
 let module = null;     // the instantiated WASM module
 let data = null;       // MnistData, once the four files are in
 let lab = null;        // Lab: the network and its trainer
+let version = 0;       // counts every change of lab's parameters (training, a step, a weight typed)
+// TRACE id -> { example, version, trace }: what APPLY_STEP applies and EXPORT_TRACE writes (the
+// last few: the inspector's and the diagram's traces interleave).
+const traced = new Map();
+const TRACES_KEPT = 8;
+let lastTraced = null;      // the id of the trace whose step the core holds
+let exportModule = null;    // views/inspector/export.js, imported on the first export
 let config = null;     // the config lab was built from
 let running = false;
 let loading = null;    // the AbortController of the LOAD under way
@@ -58,11 +73,18 @@ function handle(message) {
   try {
     switch (message && message.type) {
       case T.LOAD: load(message.dataUrl, message.stallSeconds).catch(failed); break;
-      case T.CONFIGURE: configure(message.config); break;
+      case T.CONFIGURE: configure(message.config, message.params); break;
       case T.START: start(); break;
       case T.PAUSE: pause(); break;
       case T.STEP: step(); break;
       case T.PREDICT: predict(message.pixels); break;
+      case T.TRACE: trace(message.id, message.example); break;
+      case T.APPLY_STEP: applyStep(message.id); break;
+      case T.GRAD_CHECK: gradCheck(message.id, message.example, message.perLayer); break;
+      case T.SET_PARAM: setParam(message.index, message.text); break;
+      case T.SATURATION: postSaturation(message); break;
+      case T.CURVES: curves(message); break;
+      case T.EXPORT_TRACE: exportTrace(message.id, message.dataset).catch(failed); break;
       default: throw new Error(`Unknown message type: ${message && message.type}`);
     }
   } catch (e) {
@@ -123,11 +145,20 @@ function stopAndDropLab() {
   lab = null;
 }
 
-function configure(newConfig) {
+// A truth table (config.dataset other than mnist) is built by the core itself: no download.
+function small() {
+  return Boolean(config) && config.dataset !== undefined && config.dataset !== 'mnist';
+}
+
+function configure(newConfig, startParams) {
   stopAndDropLab();
-  if (!data) throw new Error('The MNIST data is not loaded yet: wait for it (or retry the download).');
-  lab = new module.Lab(newConfig, data);
+  const table = newConfig.dataset !== undefined && newConfig.dataset !== 'mnist';
+  if (!table && !data) throw new Error('The MNIST data is not loaded yet: wait for it (or retry the download).');
+  lab = table ? module.Lab.createSmall(newConfig) : new module.Lab(newConfig, data);
+  version++;
+  traced.clear();
   config = newConfig;
+  if (startParams) lab.setParams(Float32Array.from(startParams));
   pending = { examples: 0, costSum: 0 };
   last = { cost: null, examplesPerSecond: null };
   const params = paramsCopy();
@@ -135,6 +166,8 @@ function configure(newConfig) {
     config, layout: lab.layout(), params, batchesPerEpoch: lab.batchesPerEpoch(),
   }, [params.buffer]);
   postState();
+  postSaturation();
+  postSurface();
 }
 
 // ---- training: chunks of mini-batches, messages handled between them ---------------------------
@@ -157,7 +190,8 @@ tick.port1.onmessage = () => {
 function scheduleChunk() {
   if (chunkScheduled) return;
   chunkScheduled = true;
-  tick.port2.postMessage(null);
+  if (small()) setTimeout(() => tick.port2.postMessage(null), SMALL_CHUNK_MS);
+  else tick.port2.postMessage(null);
 }
 
 function done() {
@@ -203,23 +237,37 @@ function step() {
 function runChunk() {
   if (!running || !lab) return;
   try {
-    const p = train(chunkBatches);
+    // A truth table's chunk is a few whole epochs (SMALL_EPOCHS_PER_CHUNK), MNIST's a number of
+    // mini-batches sized to CHUNK_SECONDS.
+    let examples = 0, batches = 0, seconds = 0, epochEnded = false, finished = false;
+    for (let epochs = 0; ; epochs++) {
+      const p = train(chunkBatches);
+      examples += p.examples;
+      batches += p.batches;
+      seconds += p.seconds;
+      epochEnded = lab.epochDone();
+      if (!small()) break;
+      if (epochEnded) finished = endEpochIfDone() && done();
+      if (finished || epochs + 1 >= SMALL_EPOCHS_PER_CHUNK) break;
+    }
     const now = performance.now();
-    rate.examples += p.examples;
+    rate.examples += examples;
     rate.ms += now - rate.since;
     rate.since = now;
     if (rate.ms >= RATE_WINDOW) {
       last.examplesPerSecond = perSecond(rate);
       rate.examples = rate.ms = 0;
     }
-    if (p.batches > 0 && p.seconds > 0) {
-      const perBatch = p.seconds / p.batches;
-      const target = Math.round(CHUNK_SECONDS / perBatch);
+    if (batches > 0 && seconds > 0 && !small()) {
+      const target = Math.round(CHUNK_SECONDS / (seconds / batches));
       chunkBatches = Math.max(1, Math.min(target, chunkBatches * 2, 100000));
     }
-    const epochEnded = lab.epochDone();
-    postProgress(epochEnded);
-    if (endEpochIfDone() && done()) {
+    if (small()) postProgress(finished);
+    else {
+      postProgress(epochEnded);
+      finished = endEpochIfDone() && done();
+    }
+    if (finished) {
       running = false;
       postState();
       return;
@@ -231,6 +279,7 @@ function runChunk() {
 }
 
 function train(n) {
+  version++;
   const p = lab.trainBatches(n);
   pending.examples += p.examples;
   pending.costSum += p.cost * p.examples;
@@ -241,6 +290,7 @@ function endEpochIfDone() {
   if (!lab.epochDone()) return false;
   const r = lab.finishEpoch();
   post(P.FromWorker.EPOCH, r, [r.confusion.buffer]);
+  if (!small()) postSaturation();   // a truth table's (an epoch a step) goes with PROGRESS
   return true;
 }
 
@@ -259,7 +309,7 @@ function postProgress(force) {
       (rate.ms > 0 ? perSecond(rate) : null),   // a first estimate
   };
   const transfer = [];
-  if (force || now - lastParams >= PARAMS_INTERVAL) {
+  if (force || small() || now - lastParams >= PARAMS_INTERVAL) {   // a truth table's are 9 numbers
     payload.params = paramsCopy();
     transfer.push(payload.params.buffer);
     lastParams = now;
@@ -267,11 +317,128 @@ function postProgress(force) {
   lastProgress = now;
   pending = { examples: 0, costSum: 0 };
   post(P.FromWorker.PROGRESS, payload, transfer);
+  if (payload.params && small()) {
+    postSurface();
+    if (force || lab.epoch() !== lastSaturationEpoch) postSaturation();
+  }
 }
 
 // The view points into WASM memory, which moves when memory grows: copy it at once.
 function paramsCopy() {
   return lab.params().slice();
+}
+
+// ---- the views' data: saturation, the decision surface, the activation curves ------------------
+
+// Typed arrays anywhere in a payload, for the transfer list (the core's copies are ours to give).
+function buffersOf(value, found = []) {
+  if (ArrayBuffer.isView(value)) found.push(value.buffer);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) buffersOf(v, found);
+  return found;
+}
+
+let lastSaturationEpoch = -1;
+function postSaturation(request = {}) {
+  if (!lab) return;
+  const { bins, lo, hi, samples } = { ...SATURATION, ...pick(request, ['bins', 'lo', 'hi']) };
+  const saturation = lab.saturation(bins, lo, hi, samples);
+  lastSaturationEpoch = lab.epoch();
+  post(P.FromWorker.SATURATION, { saturation }, buffersOf(saturation));
+}
+
+function pick(object, keys) {
+  return Object.fromEntries(keys.filter(k => object[k] !== undefined).map(k => [k, object[k]]));
+}
+
+function postSurface() {
+  if (!lab || !small()) return;
+  const s = lab.surface(SURFACE_SIZE);
+  post(P.FromWorker.SURFACE, s, buffersOf(s));
+}
+
+function curves({ lo = -6, hi = 6, n = 241 } = {}) {
+  const c = module.Lab.curves(lo, hi, n);
+  post(P.FromWorker.CURVES, c, buffersOf(c));
+}
+
+// ---- the inspector: TRACE, APPLY_STEP, GRAD_CHECK; and weights set by hand (SET_PARAM) ---------
+
+// The core's errors about the example (an index out of range, ...) go back to the view that asked.
+function answer(type, id, compute) {
+  let result;
+  try {
+    requireLab();
+    result = compute();
+  } catch (e) {
+    post(type, { id, error: messageOf(e) });
+    return;
+  }
+  post(type, { id, ...result }, buffersOf(result));
+}
+
+function trace(id, example) {
+  answer(P.FromWorker.TRACE, id, () => {
+    const t = lab.trace(example);
+    lastTraced = id;
+    Object.assign(t, {
+      sizes: config.sizes, activation: config.activation, cost: config.cost, eta: config.eta,
+      params: paramsCopy(), layout: lab.layout(),
+    });
+    traced.delete(id);
+    traced.set(id, { example, version, trace: t });
+    if (traced.size > TRACES_KEPT) traced.delete(traced.keys().next().value);
+    return { trace: structuredClone(t) };   // the worker keeps its own for EXPORT_TRACE
+  });
+}
+
+// The README's JSON of the last TRACE (views/inspector/export.js: pure functions, no DOM).
+async function exportTrace(id, dataset) {
+  exportModule = exportModule || await import('./views/inspector/export.js');
+  const t = traced.get(id);
+  if (!t) {
+    post(P.FromWorker.TRACE_JSON, { id, error: 'That trace is gone: trace the example again.' });
+    return;
+  }
+  const text = JSON.stringify(exportModule.traceJson(t.trace, dataset));
+  post(P.FromWorker.TRACE_JSON, { id, text });
+}
+
+// The step of TRACE `id`, on the network that trace saw: another view's TRACE since then is
+// traced again (the same parameters give the same step); a network changed since is refused.
+function applyStep(id) {
+  answer(P.FromWorker.STEP_APPLIED, id, () => {
+    const t = traced.get(id);
+    if (!t) throw new Error('That trace is gone: trace the example again.');
+    if (t.version !== version) {
+      throw new Error('The network has changed since this trace (it trained or was edited): ' +
+        'trace the example again to see its step now.');
+    }
+    if (lastTraced !== id) lab.trace(t.example);
+    lab.applyStep();
+    version++;
+    return { params: paramsCopy() };
+  });
+  postSurface();
+}
+
+function gradCheck(id, example, perLayer = 5) {
+  answer(P.FromWorker.GRAD_CHECK, id, () => ({ check: lab.gradCheck(example, perLayer) }));
+}
+
+function setParam(index, text) {
+  requireLab();
+  let value;
+  try {
+    value = lab.setParam(index, String(text));
+    version++;
+  } catch (e) {
+    post(P.FromWorker.PARAM_SET, { index, error: messageOf(e) });
+    return;
+  }
+  const params = paramsCopy();
+  post(P.FromWorker.PARAM_SET, { index, value, params }, [params.buffer]);
+  postSurface();
+  postSaturation();
 }
 
 // ---- PREDICT ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The worker (web/worker.js) driven message by message in headless Chromium, without the page:
 // broken downloads (404, truncated, cut off, corrupt, stalled), retry, training chunks, pause, step,
-// predict, config errors and divergence. Not the page (tests/web/ drive that); skips if the
+// predict, config errors and divergence; the inspector's messages (TRACE, APPLY_STEP matched to
+// its trace, EXPORT_TRACE) and a truth table (no download, SURFACE, SET_PARAM, a step network). Not the page (tests/web/ drive that); skips if the
 // WASM build, the gzipped MNIST of build.sh or Chromium ($BPL_CHROMIUM, else /usr/bin/chromium)
 // is missing.
 import { test, before, after } from 'node:test';
@@ -48,7 +49,7 @@ function serve(req, res) {
   };
   if (url === '/harness.html') return send(200, Buffer.from(HARNESS_HTML), { 'Content-Type': 'text/html' });
   if (url === '/harness.js') return send(200, Buffer.from(HARNESS_JS), { 'Content-Type': 'text/javascript' });
-  if (['/worker.js', '/download.js', '/protocol.js'].includes(url))
+  if (['/worker.js', '/download.js', '/protocol.js', '/views/inspector/export.js'].includes(url))
     return send(200, readFileSync(path.join(root, 'web', url)), { 'Content-Type': TYPES['.js'] });
   const wasm = url.match(/^\/wasm\/(backprop_lab\.(js|wasm))$/);
   if (wasm) return send(200, readFileSync(path.join(root, 'build/wasm', wasm[1])),
@@ -239,4 +240,78 @@ test('config errors come back as ERROR; divergence as DIVERGED, then stopped', {
   assert.match((await next('diverged', n)).message, /diverged/);
   await page.waitForFunction((f) => log.slice(f).filter((m) => m.type === 'state').at(-1)?.running
     === false && log.slice(f).some((m) => m.type === 'diverged'), n, { polling: 20 });
+});
+
+test('the inspector: TRACE ids, APPLY_STEP only on the network its trace saw, EXPORT_TRACE', { skip }, async () => {
+  let n = await count();
+  await send({ type: 'configure', config: { sizes: [784, 30, 10], eta: 3, batch: 10, epochs: 1, seed: 1 } });
+  await next('configured', n);
+  await send({ type: 'step' });
+  n = await count();
+  await send({ type: 'trace', id: 'a', example: { set: 'train', index: 7 } });
+  const a = await next('trace', n);
+  assert.equal(a.id, 'a');
+  assert.equal(a.trace.example.index, 7);
+  assert.equal(a.trace.layers.length, 2);
+  assert.ok(a.trace.step.costAfter < a.trace.step.costBefore);
+  n = await count();
+  await send({ type: 'trace', id: 'bad', example: { set: 'train', index: 50000 } });
+  assert.match((await next('trace', n)).error, /no training example 50000/);
+
+  // Another view's TRACE in between: the step applied is still trace a's.
+  n = await count();
+  await send({ type: 'trace', id: 'other', example: { set: 'train', index: 0 } });
+  await next('trace', n);
+  n = await count();
+  await send({ type: 'apply-step', id: 'a' });
+  const applied = await next('step-applied', n);
+  assert.equal(applied.error, undefined);
+  n = await count();
+  await send({ type: 'trace', id: 'again', example: { set: 'train', index: 7 } });
+  const again = await next('trace', n);
+  assert.ok(Math.abs(again.trace.costValue - a.trace.step.costAfter) < 1e-6 * (1 + a.trace.step.costAfter),
+    `cost after the step ${again.trace.costValue}, predicted ${a.trace.step.costAfter}`);
+
+  // Trained since the trace: refused, nothing changed.
+  await send({ type: 'step' });
+  n = await count();
+  await send({ type: 'apply-step', id: 'again' });
+  assert.match((await next('step-applied', n)).error, /changed since this trace/);
+
+  n = await count();
+  await send({ type: 'trace', id: 'x', example: { set: 'test', index: 3 } });
+  await next('trace', n);
+  n = await count();
+  await send({ type: 'export-trace', id: 'x', dataset: 'mnist' });
+  const json = JSON.parse((await next('trace-json', n)).text);
+  assert.deepEqual(json.example, { set: 'test', index: 3, label: json.example.label });
+  assert.equal(json.weights.length, 2);
+  assert.equal(json.weights[0].length, 30);
+  assert.equal(json.weights[0][0].length, 784);
+  n = await count();
+  await send({ type: 'export-trace', id: 'a', dataset: 'mnist' });   // an older trace is kept
+  assert.equal(JSON.parse((await next('trace-json', n)).text).example.index, 7);
+  n = await count();
+  await send({ type: 'export-trace', id: 'never-traced', dataset: 'mnist' });
+  assert.match((await next('trace-json', n)).error, /trace the example again/);
+});
+
+test('a truth table needs no data: SURFACE, SET_PARAM, and a step network that will not train', { skip }, async () => {
+  let n = await count();
+  await send({ type: 'configure', config: { dataset: 'nand', sizes: [2, 1], activation: 'step', batch: 4, epochs: 1 },
+    params: [-2, -2, 3] });
+  await next('configured', n);
+  const surface = await next('surface', n);
+  assert.deepEqual(Array.from(surface.outputs), [1, 1, 1, 0]);
+  n = await count();
+  await send({ type: 'set-param', index: 2, text: '1e40' });
+  assert.match((await next('param-set', n)).error, /too large/);
+  n = await count();
+  await send({ type: 'set-param', index: 2, text: '1' });
+  const set = await next('param-set', n);
+  assert.equal(set.value, 1);
+  assert.deepEqual(Array.from((await next('surface', n)).outputs), [1, 0, 0, 0]);
+  n = await count();
+  await send({ type: 'start' });
+  assert.match((await next('error', n)).message, /cannot be trained by gradient descent/);
 });

@@ -1,9 +1,12 @@
-// Node tests of web/config.js: the URL hash <-> run config, its checks and the presets.
-// Not the page: the browser tests (page.test.mjs) check that the controls follow the hash.
+// Node tests of web/config.js: the URL hash <-> run config, its checks (each key alone, then
+// against the dataset), the datasets' defaults and the presets. Not the page: the browser tests
+// (page.test.mjs, small.test.mjs) check that the controls follow the hash.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHash, formatHash, parseHidden, PRESETS, matchPreset, DEFAULT_DATA_URL }
-  from '../../web/config.js';
+import {
+  parseHash, formatHash, parseHidden, sizesFromHidden, checkConfig, defaultConfig, PRESETS,
+  matchPreset, DEFAULT_DATA_URL, DATASETS, TRUTH_TABLES, POINTS, isTruthTable, trainable,
+} from '../../web/config.js';
 import { DEFAULT_CONFIG } from '../../web/protocol.js';
 
 test('an empty hash gives the defaults of protocol.js and no problems', () => {
@@ -11,61 +14,153 @@ test('an empty hash gives the defaults of protocol.js and no problems', () => {
   assert.deepEqual(r.config, { ...DEFAULT_CONFIG, sizes: [...DEFAULT_CONFIG.sizes] });
   assert.equal(r.dataUrl, DEFAULT_DATA_URL);
   assert.equal(r.autostart, false);
+  assert.equal(r.inspect, null);
   assert.deepEqual(r.problems, []);
 });
 
 test('every key is read from the hash', () => {
   const r = parseHash('#sizes=784,100,30,10&activation=tanh&cost=log-likelihood&init=scaled' +
-    '&eta=0.5&batch=20&epochs=3&lambda=5&seed=42&data=https://example.org/mnist&autostart=1');
+    '&eta=0.5&batch=20&epochs=3&lambda=5&seed=42&dataset=mnist&data=https://example.org/mnist' +
+    '&autostart=1&inspect=123');
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.config, { sizes: [784, 100, 30, 10], activation: 'tanh',
+  assert.deepEqual(r.config, { dataset: 'mnist', sizes: [784, 100, 30, 10], activation: 'tanh',
     cost: 'log-likelihood', init: 'scaled', eta: 0.5, batch: 20, epochs: 3, lambda: 5, seed: 42 });
   assert.equal(r.dataUrl, 'https://example.org/mnist/');
   assert.equal(r.autostart, true);
+  assert.equal(r.inspect, 123);
 });
 
 test('formatHash and parseHash round-trip every preset and a custom config', () => {
   const custom = { ...DEFAULT_CONFIG, sizes: [784, 10], eta: 0.25, lambda: 0.1, seed: 4294967295 };
-  for (const config of [...PRESETS.map(p => p.config), custom]) {
-    const hash = formatHash(config, 'other/', true);
-    const back = parseHash(hash);
-    assert.deepEqual(back.problems, [], hash);
-    assert.deepEqual(back.config, config, hash);
-    assert.equal(back.dataUrl, 'other/');
-    assert.equal(back.autostart, true);
+  const truth = { ...defaultConfig('or'), sizes: [2, 5, 3, 1], activation: 'tanh', batch: 1,
+    epochs: 100000 };
+  for (const config of [...PRESETS.map(p => p.config), custom, truth]) {
+    for (const inspect of [null, 3]) {
+      const hash = formatHash(config, 'other/', true, inspect);
+      const back = parseHash(hash);
+      assert.deepEqual(back.problems, [], hash);
+      assert.deepEqual(back.config, config, hash);
+      assert.equal(back.dataUrl, 'other/');
+      assert.equal(back.autostart, true);
+      assert.equal(back.inspect, inspect);
+    }
   }
-  assert.match(formatHash(DEFAULT_CONFIG), /^#sizes=784,30,10&activation=sigmoid&/);
+  assert.match(formatHash(DEFAULT_CONFIG), /^#sizes=784,30,10&activation=sigmoid&.*&dataset=mnist$/);
+  assert.match(formatHash(DEFAULT_CONFIG, DEFAULT_DATA_URL, false, 0), /&inspect=0$/);
 });
 
 test('invalid values are named in the problems and replaced by defaults', () => {
   const r = parseHash('#sizes=784,abc,10&eta=-1&batch=2.5&activation=swish&epochs=0' +
-    '&seed=-3&colour=red&data=javascript:alert(1)');
+    '&seed=-3&colour=red&data=javascript:alert(1)&dataset=cifar&inspect=-1');
   assert.deepEqual(r.config, { ...DEFAULT_CONFIG, sizes: [...DEFAULT_CONFIG.sizes] });
   assert.equal(r.dataUrl, DEFAULT_DATA_URL);
+  assert.equal(r.inspect, null);
   const text = r.problems.join('\n');
-  for (const key of ['sizes=', 'eta=', 'batch=', 'activation=', 'epochs=', 'seed=', 'colour=', 'data=']) {
+  for (const key of ['sizes=', 'eta=', 'batch=', 'activation=', 'epochs=', 'seed=', 'colour=', 'data=',
+    'dataset=', 'inspect=']) {
     assert.ok(text.includes(key), `${key} missing from: ${text}`);
   }
-  assert.equal(r.problems.length, 8);
+  assert.equal(r.problems.length, 10);
 });
 
-test('sizes must go from 784 inputs to 10 outputs', () => {
-  for (const bad of ['30', '784,30', '100,30,10', '784,30,9', '784,0,10', '784,-5,10', '784,1e9,10']) {
+test('for MNIST, sizes must go from 784 inputs to 10 outputs', () => {
+  for (const bad of ['30', '784,30', '100,30,10', '784,30,9', '784,0,10', '784,-5,10', '784,1e9,10',
+    '2,2,1']) {
     assert.equal(parseHash(`#sizes=${bad}`).problems.length, 1, bad);
   }
   assert.deepEqual(parseHash('#sizes=784,10').config.sizes, [784, 10]);
+  assert.match(parseHash('#sizes=2,2,1').problems[0], /^sizes=2,2,1 must start with 784/);
 });
 
-test('hidden layers as typed in the form', () => {
+test('a truth table: 2 inputs, 1 output, in either order of the keys', () => {
+  for (const hash of ['#dataset=xor&sizes=2,2,1', '#sizes=2,2,1&dataset=xor', '#sizes=2,8,3,1&dataset=nand']) {
+    const r = parseHash(hash);
+    assert.deepEqual(r.problems, [], hash);
+    assert.ok(isTruthTable(r.config.dataset));
+  }
+  assert.deepEqual(parseHash('#sizes=2,8,3,1&dataset=nand').config.sizes, [2, 8, 3, 1]);
+  for (const bad of ['784,30,10', '2,2,2', '3,1', '2,2']) {
+    const r = parseHash(`#dataset=xor&sizes=${bad}`);
+    assert.equal(r.problems.length, 1, bad);
+    assert.match(r.problems[0], /for XOR/);
+    assert.deepEqual(r.config.sizes, [2, 2, 1], 'the dataset\'s default sizes replace bad ones');
+  }
+});
+
+test('a dataset alone brings its own defaults: the XOR network for a truth table', () => {
+  for (const dataset of DATASETS) {
+    const r = parseHash(`#dataset=${dataset}`);
+    assert.deepEqual(r.problems, [], dataset);
+    assert.deepEqual(r.config, defaultConfig(dataset));
+    assert.deepEqual(checkConfig(r.config), []);
+  }
+  const xor = parseHash('#dataset=and').config;
+  assert.deepEqual(xor.sizes, [2, 2, 1]);
+  assert.equal(xor.batch, 4, 'full-batch gradient descent on the 4 points');
+  assert.deepEqual(defaultConfig(), { ...DEFAULT_CONFIG, sizes: [...DEFAULT_CONFIG.sizes] });
+});
+
+test('the keys are checked against the dataset: batch, epochs, step, softmax', () => {
+  const bad = (hash, key) => {
+    const r = parseHash(hash);
+    assert.equal(r.problems.length, 1, `${hash}: ${r.problems}`);
+    assert.ok(r.problems[0].startsWith(`${key}=`), r.problems[0]);
+    return r;
+  };
+  assert.equal(bad('#dataset=xor&batch=5', 'batch').config.batch, 4);
+  assert.equal(parseHash('#dataset=xor&batch=1').config.batch, 1);
+  assert.equal(parseHash('#dataset=xor&epochs=100000').config.epochs, 100000);
+  assert.equal(bad('#epochs=1001', 'epochs').config.epochs, 30);
+  bad('#dataset=xor&epochs=100001', 'epochs');
+  assert.equal(bad('#activation=step', 'activation').config.activation, 'sigmoid');
+  assert.equal(parseHash('#dataset=or&activation=step').config.activation, 'step');
+  assert.equal(bad('#cost=log-likelihood&dataset=nand', 'cost').config.cost, 'cross-entropy');
+  assert.match(bad('#dataset=xor&inspect=4', 'inspect').problems[0], /below 4/);
+  assert.equal(parseHash('#dataset=xor&inspect=3').inspect, 3);
+  assert.equal(parseHash('#inspect=49999').inspect, 49999);
+  bad('#inspect=50000', 'inspect');
+  bad('#inspect=1.5', 'inspect');
+});
+
+test('hidden layers as typed in the form, around the dataset\'s inputs and outputs', () => {
   assert.deepEqual(parseHidden('30'), [30]);
   assert.deepEqual(parseHidden(' 100, 30 '), [100, 30]);
   assert.deepEqual(parseHidden(''), []);
   assert.throws(() => parseHidden('30,x'), /hidden layer "x"/);
   assert.throws(() => parseHidden('3.5'), /whole number/);
+  assert.deepEqual(sizesFromHidden('30'), [784, 30, 10]);
+  assert.deepEqual(sizesFromHidden('2', 'xor'), [2, 2, 1]);
+  assert.deepEqual(sizesFromHidden('', 'nand'), [2, 1]);
+});
+
+test('the truth tables, in the order of the points', () => {
+  assert.deepEqual(POINTS, [[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const gates = { xor: (a, b) => a ^ b, and: (a, b) => a & b, or: (a, b) => a | b, nand: (a, b) => 1 - (a & b) };
+  for (const [name, gate] of Object.entries(gates)) {
+    assert.deepEqual(TRUTH_TABLES[name], POINTS.map(([a, b]) => gate(a, b)), name);
+  }
+  assert.ok(!isTruthTable('mnist'));
 });
 
 test('presets are recognised from their config, and only from it', () => {
   for (const p of PRESETS) assert.equal(matchPreset(p.config), p);
   assert.equal(matchPreset({ ...PRESETS[0].config, seed: 2 }), null);
   assert.equal(new Set(PRESETS.map(p => formatHash(p.config))).size, PRESETS.length);
+  for (const p of PRESETS) assert.deepEqual(checkConfig(p.config), [], p.id);
+});
+
+test('the lecture\'s presets: the XOR network and Nielsen\'s NAND perceptron', () => {
+  const xor = PRESETS.find(p => p.id === 'xor'), nand = PRESETS.find(p => p.id === 'nand-perceptron');
+  assert.equal(xor.config.dataset, 'xor');
+  assert.deepEqual(xor.config.sizes, [2, 2, 1]);
+  assert.equal(xor.config.activation, 'sigmoid');
+  assert.ok(xor.config.batch === 4 && trainable(xor.config));
+  assert.equal(nand.config.dataset, 'nand');
+  assert.deepEqual(nand.config.sizes, [2, 1]);
+  assert.equal(nand.config.activation, 'step');
+  assert.ok(!trainable(nand.config));
+  // w from x1, w from x2, bias: the layout's order for [2, 1] (w column-major, then b).
+  assert.deepEqual(nand.params, [-2, -2, 3]);
+  assert.ok(PRESETS.filter(p => p.params).every(p => p.params.length ===
+    p.config.sizes.slice(1).reduce((n, rows, l) => n + rows * (p.config.sizes[l] + 1), 0)));
 });

@@ -1,14 +1,16 @@
-// The settings form (every run-config field, checked as typed) and the book's presets, each with
-// the book's figure beside ours. Both stay usable while training. Not where a config is applied:
-// main.js decides that.
-import { FIELD_PARSERS, sizesFromHidden, PRESETS } from '../config.js';
+// The settings form (every run-config field, checked as typed, then against the dataset) and the
+// presets, each with the book's figure beside ours. Both stay usable while training. Not where a
+// config is applied: main.js decides that.
+import {
+  FIELD_PARSERS, sizesFromHidden, checkConfig, defaultConfig, isTruthTable, trainable, PRESETS,
+} from '../config.js';
 import { percent } from './status.js';
 
-// config key -> id of its form element (hidden layers are typed without 784 and 10). Each
-// element's message goes in the span #<its name>-error.
+// config key -> id of its form element (hidden layers are typed without the dataset's inputs
+// and outputs). Each element's message goes in the span #<its name>-error.
 const FIELDS = {
-  sizes: 'hidden', activation: 'activation', cost: 'cost', init: 'init', eta: 'eta',
-  batch: 'batch-size', epochs: 'epochs', lambda: 'lambda', seed: 'seed',
+  dataset: 'dataset', sizes: 'hidden', activation: 'activation', cost: 'cost', init: 'init',
+  eta: 'eta', batch: 'batch-size', epochs: 'epochs', lambda: 'lambda', seed: 'seed',
 };
 
 export class SettingsForm {
@@ -17,7 +19,9 @@ export class SettingsForm {
     this.form = form;
     this.sizesView = form.querySelector('#sizes-view');
     this.onChange = onChange;
-    form.addEventListener('change', () => {
+    this.dataset = 'mnist';   // the dataset the fields were last filled for
+    form.addEventListener('change', e => {
+      if (e.target === this.element('dataset')) this.switchDataset(e.target.value);
       const config = this.read();
       if (config) onChange(config);
     });
@@ -29,12 +33,33 @@ export class SettingsForm {
   }
 
   fill(config) {
+    this.allowFor(config.dataset);
     for (const key of Object.keys(FIELDS)) {
       this.element(key).value = key === 'sizes' ? config.sizes.slice(1, -1).join(',')
         : String(config[key]);
       this.showError(key, '');
     }
     this.showSizes(config.sizes);
+  }
+
+  // From MNIST to a truth table or back, the other fields would not fit: the dataset's defaults
+  // (the XOR network, Nielsen's ch. 1 network) replace them. Between truth tables they all fit.
+  switchDataset(dataset) {
+    if (isTruthTable(dataset) && isTruthTable(this.dataset)) this.allowFor(dataset);
+    else this.fill(defaultConfig(dataset));
+  }
+
+  // The choices a dataset rules out are greyed out: step units (untrainable) are for the truth
+  // tables, softmax needs more than their one output.
+  allowFor(dataset) {
+    this.dataset = dataset;
+    const truth = isTruthTable(dataset);
+    this.option('activation', 'step').disabled = !truth;
+    this.option('cost', 'log-likelihood').disabled = truth;
+  }
+
+  option(key, value) {
+    return this.element(key).querySelector(`option[value="${value}"]`);
   }
 
   // The whole network beside the hidden-layers field, e.g. "[784, 30, 10]".
@@ -54,10 +79,11 @@ export class SettingsForm {
   read() {
     const config = {};
     let ok = true;
+    const dataset = this.element('dataset').value;
     for (const key of Object.keys(FIELDS)) {
       const text = this.element(key).value;
       try {
-        config[key] = key === 'sizes' ? sizesFromHidden(text) : FIELD_PARSERS[key](text);
+        config[key] = key === 'sizes' ? sizesFromHidden(text, dataset) : FIELD_PARSERS[key](text);
         this.showError(key, '');
       } catch (why) {
         if (typeof why !== 'string') throw why;
@@ -66,7 +92,10 @@ export class SettingsForm {
       }
     }
     if (config.sizes) this.showSizes(config.sizes);
-    return ok ? config : null;
+    if (!ok) return null;
+    const problems = checkConfig(config);
+    for (const [key, why] of problems) this.showError(key, why);
+    return problems.length ? null : config;
   }
 }
 
@@ -105,9 +134,10 @@ export class PresetList {
       const on = preset === active;
       button.setAttribute('aria-pressed', String(on));
       li.classList.toggle('active', on);
-      ours.textContent = on && best
-        ? `ours: ${percent(best.accuracy)} (best, epoch ${best.epoch})`
-        : on ? 'ours: not trained yet' : '';
+      ours.textContent = !on ? ''
+        : !trainable(preset.config) ? 'ours: weights set by hand (see the diagram)'
+        : best ? `ours: ${percent(best.accuracy)} (best, epoch ${best.epoch})`
+        : 'ours: not trained yet';
     }
   }
 }

@@ -5,8 +5,11 @@
 
 const $ = id => document.getElementById(id);
 const RUN_BUTTONS = ['start', 'pause', 'step', 'reset'];
-// Space means something of its own here; elsewhere (the page itself) it is ours.
-const KEEPS_SPACE = 'input, select, textarea, button, a[href], [contenteditable]';
+// Space means something of its own on these: a field's character, a button's or a note's
+// (<summary>) activation, and on anything focusable by Tab (a diagram's weight or neuron, an
+// inspector picture) what that element makes of it. Elsewhere (the page itself) it is ours.
+const KEEPS_SPACE = 'input, select, textarea, button, summary, a[href], [contenteditable], ' +
+  '[role="button"], [tabindex]:not([tabindex="-1"])';
 
 export class RunKeys {
   // isRunning(): whether the network is training right now.

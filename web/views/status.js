@@ -1,6 +1,9 @@
 // The run's status at a glance: the status line, error and alarm banners, the buttons' states
 // and the big numbers (epoch, test accuracy, examples per second, epoch time), from the page's
-// state. Not the state itself (main.js) and not the charts.
+// state, for MNIST and for the lecture's truth tables. Not the state itself (main.js) and not
+// the charts.
+import { isTruthTable, trainable, shape } from '../config.js';
+import { setText } from './dom.js';
 
 const $ = id => document.getElementById(id);
 const CHANCE = 0.2;   // below this test accuracy the network has not learned anything (yet)
@@ -9,8 +12,15 @@ const CRAWL_ETA = 0.01;   // at or below this η a near-chance network is learni
 // A fraction as the page writes it: 0.9542 -> "95.42%".
 export const percent = v => `${(100 * v).toFixed(2)}%`;
 
+// A count as the page writes it: 50000 -> "50,000".
+export const count = n => Math.round(n).toLocaleString('en');
+
 // An EPOCH result's test accuracy, as a fraction.
 export const accuracy = e => e.testCorrect / e.testTotal;
+
+// Why Start and Step are off for a network of step units (Nielsen's perceptrons).
+export const UNTRAINABLE = 'A step unit\'s derivative is 0 wherever it is defined, so gradient ' +
+  'descent cannot train it: set its weights by hand in the diagram.';
 
 // The epoch with the highest test accuracy so far: { accuracy, epoch (1-based) } or null.
 export function bestEpoch(epochs) {
@@ -28,7 +38,8 @@ function statusText(state) {
   }
   if (!state.workerReady) return ['starting', 'Starting the training worker…'];
   const then = state.startWhenReady ? ' Training starts as soon as it is in.' : '';
-  if (!state.data) {
+  const truth = isTruthTable(state.config.dataset);
+  if (!state.data && !truth) {
     let received = 0, total = 0, known = true;
     for (const f of state.files.values()) {
       received += f.received;
@@ -42,16 +53,25 @@ function statusText(state) {
   if (!state.run || state.configuring) return ['configuring', `Building the network…${then}`];
   const { epochs } = state.run.config, done = state.epochs.length;
   if (state.diverged) return ['diverged', 'Diverged: training stopped.'];
+  const name = shape(state.run.config.dataset).name;
+  if (truth && !trainable(state.run.config)) return ['ready', `${name}: 4 points ready. ${UNTRAINABLE}`];
   if (state.done) {
-    const best = bestEpoch(state.epochs);
-    return ['done', `Done: ${done} epochs; best test accuracy ${percent(best.accuracy)} ` +
-      `(epoch ${best.epoch}). Reset to train again.`];
+    const best = bestEpoch(state.epochs), last = state.epochs[done - 1];
+    return ['done', truth
+      ? `Done: ${done} epochs; ${last.testCorrect} of ${last.testTotal} points right. Reset to train again.`
+      : `Done: ${done} epochs; best test accuracy ${percent(best.accuracy)} ` +
+        `(epoch ${best.epoch}). Reset to train again.`];
   }
-  if (state.running) return ['running', `Training epoch ${done + 1} of ${epochs}…`];
-  const dataLine = `MNIST ready: ${state.data.train.toLocaleString('en')} training and ` +
-    `${state.data.test.toLocaleString('en')} test images.`;
-  if (!state.progress && !done) return ['ready', `${dataLine} Press Start.`];
-  return ['paused', `Paused in epoch ${done + 1} of ${epochs}. Resume, step or reset.`];
+  if (state.running) {
+    return ['running', `Training epoch ${done + 1} of ${epochs}` +
+      `${truth ? ' (one gradient-descent step on the 4 points each)' : ''}…`];
+  }
+  const dataLine = truth ? `${name}: 4 points ready.`
+    : `MNIST ready: ${count(state.data.train)} training and ${count(state.data.test)} test images.`;
+  // A weight typed in the diagram or the inspector's step applied (main.js marks the run).
+  const byHand = state.run.handEdited ? ' Weights changed by hand: the run is off its seed\'s path.' : '';
+  if (!state.progress && !done) return ['ready', `${dataLine} Press Start.${byHand}`];
+  return ['paused', `Paused in epoch ${done + 1} of ${epochs}. Resume, step or reset.${byHand}`];
 }
 
 // Near chance has two opposite causes; say which one η points to only when it is clear.
@@ -66,10 +86,14 @@ function nearChance(state, test) {
     '(the weights saturate) or far too small (learning crawls).';
 }
 
-// Writes only what changed: every text write would make the browser lay the page out again.
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
+function setTitle(el, text) {
+  if (el.title !== text) el.title = text;
 }
+
+const STEP_TITLE = {
+  mnist: 'Train exactly one mini-batch',
+  truth: 'Train exactly one mini-batch (with m = 4: one gradient-descent step on the 4 points)',
+};
 
 export function renderStatus(state) {
   const [phase, text] = statusText(state);
@@ -85,22 +109,28 @@ export function renderStatus(state) {
   const last = state.epochs[state.epochs.length - 1];
   const test = last ? accuracy(last) : null;
   const alarm = $('alarm');
+  // Near chance means something only for the ten digits.
+  const truth = isTruthTable(state.config.dataset);
   setText(alarm, state.diverged
     ? state.diverged.charAt(0).toUpperCase() + state.diverged.slice(1)
-    : test !== null && test < CHANCE && state.run ? nearChance(state, test) : '');
+    : test !== null && test < CHANCE && state.run && !truth ? nearChance(state, test) : '');
   alarm.hidden = !alarm.textContent;
   // Divergence is an alarm; near chance is a caution: with a tiny η it is what the book shows.
   alarm.classList.toggle('caution', !state.diverged);
 
   const ready = Boolean(state.run) && !state.configuring;
   const p = state.progress;
-  const canTrain = ready && !state.running && !state.done && !state.diverged;
-  const early = !ready && !state.error && !state.startWhenReady;
+  // A step network is never trained: Start and Step stay off and say why (the status line too).
+  const untrainable = !trainable(state.config);
+  const canTrain = ready && !state.running && !state.done && !state.diverged && !untrainable;
+  const early = !ready && !state.error && !state.startWhenReady && !untrainable;
   $('start').disabled = !(canTrain || early);
   setText($('start'), state.done ? 'Done' : p || state.epochs.length ? 'Resume' : 'Start');
   $('pause').disabled = !(ready && state.running);
   $('step').disabled = !canTrain;
-  $('reset').disabled = !state.data;
+  $('reset').disabled = !(state.data || (truth && state.workerReady));
+  setTitle($('start'), untrainable ? UNTRAINABLE : '');
+  setTitle($('step'), untrainable ? UNTRAINABLE : STEP_TITLE[truth ? 'truth' : 'mnist']);
 
   const epoch = $('epoch');
   epoch.dataset.value = String(state.epochs.length);
@@ -110,12 +140,13 @@ export function renderStatus(state) {
   if (test === null) delete testAccuracy.dataset.value;
   else testAccuracy.dataset.value = String(test);
   setText($('speed'), p && state.running && p.examplesPerSecond
-    ? Math.round(p.examplesPerSecond).toLocaleString('en') : '–');
+    ? count(p.examplesPerSecond) : '–');
   setText($('epoch-time'), last ? `${last.seconds.toFixed(2)} s` : '–');
 
   const batch = $('batch');
   batch.dataset.value = String(state.trainedBatches);
-  setText(batch, p && state.run ? `mini-batch ${p.batch.toLocaleString('en')} of ` +
-    `${state.run.batchesPerEpoch.toLocaleString('en')} in this epoch` : '');
+  // A truth table's epoch is one full batch: nothing to count within it.
+  setText(batch, p && state.run && !truth ? `mini-batch ${count(p.batch)} of ` +
+    `${count(state.run.batchesPerEpoch)} in this epoch` : '');
 }
 

@@ -1,23 +1,14 @@
 // Weight pictures drawn straight into ImageData: the first layer as one 28x28 tile per neuron,
 // the other layers as heatmaps (row = neuron, column = input). Diverging map, symmetric scale:
-// blue = negative, white = 0, red = positive. Not a chart library; reads params via layout only.
+// blue = negative, white = 0, red = positive (palette.js). Not a chart library; reads params via
+// layout only.
+import { diverging, rgbaWord, words } from './palette.js';
 
 const TILE = 28, GAP = 1;
-const NEGATIVE = [33, 102, 172], POSITIVE = [178, 24, 43], ZERO = [255, 255, 255];
-
-// One RGBA pixel as a 32-bit word in memory order (little-endian: A B G R from the top byte).
-const rgba = ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
-const BACKGROUND = rgba([40, 44, 52]);   // the gaps between tiles
+const BACKGROUND = rgbaWord([40, 44, 52]);   // the gaps between tiles
 
 // 257 colours for t in [-1, 1]; lookups keep a redraw of every weight to a few milliseconds.
-const LUT = (() => {
-  const lut = new Uint32Array(257);
-  for (let k = 0; k <= 256; k++) {
-    const t = k / 128 - 1, end = t < 0 ? NEGATIVE : POSITIVE, f = Math.abs(t);
-    lut[k] = rgba(ZERO.map((z, c) => Math.round(z + f * (end[c] - z))));
-  }
-  return lut;
-})();
+const LUT = words(diverging, -1, 1, 256);
 
 function colour(value, scale) {
   const t = scale > 0 ? Math.max(-1, Math.min(1, value / scale)) : 0;
