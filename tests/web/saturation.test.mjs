@@ -36,6 +36,7 @@ const shown = text => parseFloat(text) / 100;
 test('the activation functions and their derivatives are drawn from the worker\'s values', { timeout: LONG }, async () => {
   const { context, page, errors } = await openPage(env.browser);
   await page.goto(env.site.url + '#sizes=784,30,10&activation=tanh');
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();   // it draws only on screen
   await waitForState(page, 'ready', LONG);
   const figures = byTestId(page, 'activation-curves').locator('figure');
   await page.waitForFunction(() => document.querySelectorAll(
@@ -74,6 +75,7 @@ test('the activation functions and their derivatives are drawn from the worker\'
 test('[784,100,10] seed 1: N(0,1) weights saturate far more hidden neurons than N(0,1/n_in)', { timeout: LONG }, async (t) => {
   const { context, page, errors } = await openPage(env.browser);
   await page.goto(env.site.url);
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();   // it draws only on screen
   await waitForState(page, 'ready', LONG);
 
   await byTestId(page, 'saturation-gaussian').click();
@@ -120,10 +122,12 @@ test('the saturated share is refreshed after an epoch', { timeout: LONG }, async
   const { context, page, errors } = await openPage(env.browser);
   // 500 mini-batches of 100: an epoch takes well under a second.
   await page.goto(env.site.url + '#sizes=784,30,10&batch=100&epochs=1');
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();   // it draws only on screen
   await waitForState(page, 'ready', LONG);
   await currentColumn(page, '[data-epoch="0"]').waitFor({ timeout: LONG });
   const before = await saturatedShares(page);
-  await byTestId(page, 'start').click();
+  await byTestId(page, 'start').click();   // (scrolls the page up to the button)
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();
   await currentColumn(page, '[data-epoch="1"]').waitFor({ timeout: LONG });
   const after = await saturatedShares(page);
   t.diagnostic(`[784,30,10] saturated share: epoch 0 ${before[0].value}, epoch 1 ${after[0].value}`);
@@ -155,6 +159,7 @@ test('every layer is drawn over its own function, the output layer last and labe
   const { context, page, errors } = await openPage(env.browser);
   // tanh hidden layers, quadratic cost: the output layer applies σ, and is drawn over σ.
   await page.goto(env.site.url + '#sizes=784,30,10&activation=tanh');
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();   // it draws only on screen
   await waitForState(page, 'ready', LONG);
   await waitForLayers(page, 2, 'tanh');
   let layers = await drawnLayers(page);
@@ -197,6 +202,7 @@ const PANELS = ['#data-panel', '.presets-panel', '.settings-panel', '.accuracy-p
 test('every panel has a "what you see" note, collapsed, that opens on click and by keyboard', { timeout: LONG }, async () => {
   const { context, page, errors } = await openPage(env.browser, undefined, { viewport: { width: 1280, height: 720 } });
   await page.goto(env.site.url);
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();   // it draws only on screen
   await waitForState(page, 'ready', LONG);
   for (const selector of PANELS) {
     const note = page.locator(`${selector} > details.explain`);
@@ -221,6 +227,23 @@ test('every panel has a "what you see" note, collapsed, that opens on click and 
   await note.locator('summary').focus();
   await page.keyboard.press('Enter');
   assert.equal(await note.getAttribute('open'), '');
+  checkNoErrors(errors);
+  await context.close();
+});
+
+test('off screen the panel builds no charts; scrolled to, it draws the data that came meanwhile', { timeout: LONG }, async () => {
+  const { context, page, errors } = await openPage(env.browser);
+  await page.goto(env.site.url + '#sizes=784,100,10&seed=1');
+  await waitForState(page, 'ready', LONG);
+  // The network's histogram has been computed (the worker posts it after CONFIGURED)...
+  await page.waitForFunction(() => document.querySelector('#saturation-meta').textContent.length > 0, null, { timeout: LONG });
+  await new Promise(resolve => setTimeout(resolve, 300));   // time for a (wrong) redraw to happen
+  assert.equal(await page.locator('#saturation-panel .uplot').count(), 0, 'charts built off screen');
+  // ...and is drawn once the panel scrolls into view.
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('[data-testid="saturated"][data-layer="0"]'), null, { timeout: LONG });
+  assert.ok(await page.locator('#saturation-panel .uplot').count() >= 5);
+  assert.ok(Number(await byTestId(page, 'saturated').first().getAttribute('data-value')) > 0.5);
   checkNoErrors(errors);
   await context.close();
 });

@@ -151,6 +151,17 @@ export function mount(app) {
   const columns = { current: null, other: null };
   let curveCharts = null;
 
+  // The panel sits below the fold: its charts are built and redrawn only while it is on screen
+  // (or about to be). The data keeps arriving and is stored; scrolling to it draws the latest.
+  // Building its uPlot charts at start-up cost the page 100-250 ms of main-thread work.
+  let visible = false;
+  new IntersectionObserver(entries => {
+    const now = entries.some(e => e.isIntersecting);
+    if (now === visible) return;
+    visible = now;
+    if (visible) app.invalidate('saturation', 'saturation-curves');
+  }, { rootMargin: '100px 0px' }).observe($('saturation-panel'));
+
   const key = ({ lo, hi, n }) => `${lo},${hi},${n}`;
   // The curves at a histogram's bin centres, asked for once per binning.
   const fittedRequest = ({ lo, hi, layers }) => {
@@ -236,6 +247,7 @@ export function mount(app) {
   }
 
   app.onRender('saturation-curves', () => {
+    if (!visible) return;
     const box = $('saturation-curves');
     if (!curveCharts && view.lectureCurves) {
       box.replaceChildren();
@@ -264,6 +276,7 @@ export function mount(app) {
   app.onRender('saturation', () => {
     const current = view.current;
     drawButtons();
+    if (!visible) return;
     if (!current) {
       setText(meta, state.run || state.configuring
         ? 'Computing the histograms of the fresh network…'
