@@ -445,6 +445,7 @@ public:
             out.set("n", n);
             out.set("values", array_of(values));
             out.set("outputs", array_of(outputs));
+            out.set("correct", double(trainer_->evaluate(split_.test).correct));  // the core's count
             return out;
         });
     }

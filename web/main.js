@@ -2,7 +2,7 @@
 // requestAnimationFrame (never per message, never by polling). It trains nothing itself: the
 // worker (worker.js) owns the WASM module and every message is one of protocol.js.
 import { ToWorker, FromWorker, MNIST_FILES } from './protocol.js';
-import { parseHash, formatHash, matchPreset, sameConfig } from './config.js';
+import { parseHash, formatHash, matchPreset, sameConfig, trainable } from './config.js';
 import { AccuracyChart, CostChart } from './views/charts.js';
 import { ConfusionMatrix } from './views/confusion.js';
 import { SettingsForm, PresetList } from './views/controls.js';
@@ -57,7 +57,7 @@ const app = {
   on: (type, fn) => addTo(listeners, type, fn),
   onRender: (part, fn) => addTo(renderers, part, fn),
   // The run buttons' actions, for views that pause or resume the run (the inspector).
-  pause: () => { if (state.running) send(ToWorker.PAUSE); },
+  pause: () => send(ToWorker.PAUSE),   // also when a START is on its way (the worker ignores a spare one)
   drawnPixels: () => (pad.pixels ? pad.pixels.slice() : null),   // the pad's 784 values, or null
   applyConfig: (config, options) => { settings.fill(config); applyConfig(config, options); },
 };
@@ -100,13 +100,17 @@ function load() {
 }
 
 function configure() {
-  if (needsMnist() && !state.data) {
+  if (needsMnist() && !state.data) {   // the old network stops; the new one waits for the data
+    if (state.running) send(ToWorker.PAUSE);
+    state.run = null;
     if (state.workerReady && !state.loadRequested) load();
+    invalidate('status');
     return;
   }
   if (!state.workerReady) return;
   if (state.running) send(ToWorker.PAUSE);
-  if (state.error && !state.error.retry) state.error = null;   // a new config may well fix it
+  // A new config may well fix an error; a failed download does not concern a truth table.
+  if (state.error && (!state.error.retry || !needsMnist())) state.error = null;
   state.run = null;          // the worker drops its network first, whatever follows
   state.configuring++;
   // A preset with hand-set weights (Nielsen's NAND perceptron) starts from them, also after a
@@ -186,6 +190,7 @@ const handlers = {
       else if (f.total > 0 ? f.received < f.total : f.received === 0) f.cancelled = true;
     }
     state.error = { message, retry: true };   // the message names the file
+    state.loadRequested = false;               // a later network that needs MNIST asks again
     invalidate('downloads', 'status');
   },
   [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch }) {
@@ -202,7 +207,7 @@ const handlers = {
     if ((state.autostart && !state.autostarted) || state.startWhenReady) {
       state.autostarted = true;
       state.startWhenReady = false;
-      send(ToWorker.START);
+      if (trainable(config)) send(ToWorker.START);   // a step network says why it cannot
     }
   },
   [FromWorker.PROGRESS](p) {
@@ -318,7 +323,7 @@ function render() {
       preset ? preset.bookAccuracy : null);
   }
   if (dirty.has('cost')) costChart.setData(state.costX, state.cost);
-  if (dirty.has('weights') && state.params && state.run) {
+  if (dirty.has('weights') && state.params && state.run && needsMnist()) {   // MNIST's panels
     drawTiles($('weights'), state.params, state.run.layout[0]);
     heatmaps.draw(state.params);
   }

@@ -34,7 +34,8 @@ export const ToWorker = Object.freeze({
   STEP: 'step',             // {}                     train exactly one mini-batch
   PREDICT: 'predict',       // { pixels }             Float32Array(784) in [0,1], row by row
   TRACE: 'trace',           // { id, example: ExampleRef }   one example through forward and
-                            //   backward on the current network (it pauses nothing itself)
+                            //   backward on the current network (it pauses nothing itself);
+                            //   id: the view's own prefix and a counter ('small-3', 12)
   APPLY_STEP: 'apply-step', // { id }                 apply TRACE id's one-example SGD step
   GRAD_CHECK: 'grad-check', // { id, example: ExampleRef, perLayer }  finite differences
   SET_PARAM: 'set-param',   // { index, text }        one weight or bias typed by hand
@@ -77,9 +78,10 @@ export const FromWorker = Object.freeze({
   GRAD_CHECK: 'grad-check',       // { id, check } | { id, error }        see GradCheck below
   PARAM_SET: 'param-set',         // { index, value, params } | { index, error }
   SATURATION: 'saturation',       // { saturation }  after CONFIGURED, every EPOCH, on request
-  SURFACE: 'surface',             // { n, values, outputs }  truth tables only: the output over an
+  SURFACE: 'surface',             // { n, values, outputs, correct }  truth tables only: the output over an
                                   //   n x n grid of the input square (row 0 at x2 = 1, column 0
-                                  //   at x1 = 0) and on the 4 points; after CONFIGURED, PARAM_SET,
+                                  //   at x1 = 0) and on the 4 points, and how many of them the core
+                                  //   counts right; after CONFIGURED, PARAM_SET,
                                   //   STEP_APPLIED and a few times a second while training
   CURVES: 'curves',               // { z, curves: { sigmoid|tanh|relu|step: { a, fp } } }
   TRACE_JSON: 'trace-json',       // { id, text } | { id, error }         for EXPORT_TRACE

@@ -24,10 +24,12 @@ let module = null;     // the instantiated WASM module
 let data = null;       // MnistData, once the four files are in
 let lab = null;        // Lab: the network and its trainer
 let version = 0;       // counts every change of lab's parameters (training, a step, a weight typed)
-// TRACE id -> { example, version, trace }: what APPLY_STEP applies and EXPORT_TRACE writes (the
-// last few: the inspector's and the diagram's traces interleave).
+// TRACE id -> { example, version, trace }: what APPLY_STEP applies and EXPORT_TRACE writes. The
+// last few of each view: a view's ids are its own prefix and a counter (protocol.js), and the
+// diagram's traces, one per training chunk, must not push out the inspector's.
 const traced = new Map();
-const TRACES_KEPT = 8;
+const TRACES_KEPT = 4;   // per view
+const viewOf = id => String(id).replace(/\d+$/, '');
 let lastTraced = null;      // the id of the trace whose step the core holds
 let exportModule = null;    // views/inspector/export.js, imported on the first export
 let config = null;     // the config lab was built from
@@ -84,7 +86,10 @@ function handle(message) {
       case T.SET_PARAM: setParam(message.index, message.text); break;
       case T.SATURATION: postSaturation(message); break;
       case T.CURVES: curves(message); break;
-      case T.EXPORT_TRACE: exportTrace(message.id, message.dataset).catch(failed); break;
+      case T.EXPORT_TRACE:
+        exportTrace(message.id, message.dataset)
+          .catch(e => post(P.FromWorker.TRACE_JSON, { id: message.id, error: messageOf(e) }));
+        break;
       default: throw new Error(`Unknown message type: ${message && message.type}`);
     }
   } catch (e) {
@@ -127,8 +132,9 @@ async function load(dataUrl, stallSeconds) {
   }
   if (loading !== controller) return fresh.delete();   // replaced as it finished
   loading = null;
-  // A network keeps the data it was built on alive; the page configures a new one.
-  stopAndDropLab();
+  // A network keeps the data it was built on alive; the page configures a new one. A truth
+  // table's network needs no MNIST: it stays.
+  if (!small()) stopAndDropLab();
   if (data) data.delete();
   data = fresh;
   post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount() });
@@ -156,6 +162,7 @@ function configure(newConfig, startParams) {
   if (!table && !data) throw new Error('The MNIST data is not loaded yet: wait for it (or retry the download).');
   lab = table ? module.Lab.createSmall(newConfig) : new module.Lab(newConfig, data);
   version++;
+  chunkBatches = 1;   // adapted again to this network
   traced.clear();
   config = newConfig;
   if (startParams) lab.setParams(Float32Array.from(startParams));
@@ -386,7 +393,8 @@ function trace(id, example) {
     });
     traced.delete(id);
     traced.set(id, { example, version, trace: t });
-    if (traced.size > TRACES_KEPT) traced.delete(traced.keys().next().value);
+    const mine = [...traced.keys()].filter(k => viewOf(k) === viewOf(id));
+    if (mine.length > TRACES_KEPT) traced.delete(mine[0]);
     return { trace: structuredClone(t) };   // the worker keeps its own for EXPORT_TRACE
   });
 }

@@ -227,3 +227,37 @@ test('while training, the hidden neurons follow the network (traced again as it 
   checkNoErrors(errors);
   await context.close();
 });
+
+test('switching between a truth table and MNIST: the old network stops, each keeps its own', { timeout: 2 * LONG }, async () => {
+  // MNIST arrives slowly here, so what happens while it downloads can be seen.
+  const { context, page, errors, mnist } = await truthTablePage(link('xor') + '&epochs=10000');
+  assert.equal(mnist.length, 0);
+  let release;
+  const held = new Promise(resolve => { release = resolve; });
+  await context.route('**/data/mnist/**', async route => { await held; await route.continue(); });
+  await byTestId(page, 'start').click();
+  await waitForState(page, 'running', LONG);
+  await page.selectOption('#dataset', 'mnist');
+  // While MNIST downloads, the XOR run is stopped and nothing claims a network.
+  await waitForState(page, 'loading', LONG);
+  await page.waitForFunction(() => document.querySelector('[data-testid="start"]').textContent.trim() !== 'Pause'
+    && document.querySelector('[data-testid="pause"]').disabled, null, { timeout: LONG });
+  const epochs = await byTestId(page, 'epoch').textContent();
+  await new Promise(resolve => setTimeout(resolve, 300));
+  assert.equal(await byTestId(page, 'epoch').textContent(), epochs, 'the XOR network trained on during the download');
+  assert.ok(Number(await byTestId(page, 'epoch').getAttribute('data-value')) < 10000, 'the XOR run went on to its end');
+  // Back to XOR before the data is in: a fresh XOR network; then the download finishes and must
+  // not take that network away.
+  await page.selectOption('#dataset', 'xor');
+  await waitForState(page, 'ready', LONG);
+  release();
+  await page.waitForFunction(() => /all 4 files/.test(document.querySelector('#downloads-summary').textContent),
+    null, { timeout: LONG });   // the data panel is hidden for a truth table, but it is told
+  await byTestId(page, 'start').click();
+  await waitForState(page, 'running', LONG);
+  await byTestId(page, 'pause').click();
+  await waitForState(page, 'paused', LONG);
+  assert.equal(await byTestId(page, 'error').isHidden(), true, 'an error after the download finished');
+  checkNoErrors(errors);
+  await context.close();
+});

@@ -117,7 +117,9 @@ export function mount(app) {
       ins.texFailed = true;
       app.invalidate('inspector');
     });
-    const ref = example || ins.example || { set: truthTable() ? 'points' : 'train', index: 0 };
+    // The last example, unless the data set changed since (a truth table's points against MNIST).
+    const fits = ins.example && (ins.example.set === 'points') === truthTable();
+    const ref = example || (fits ? ins.example : null) || { set: truthTable() ? 'points' : 'train', index: 0 };
     ins.set = ref.set;
     if (ref.index !== undefined && ref.index !== null) ui.index.value = String(ref.index);
     const problem = ref.set === 'drawn' ? '' : indexProblem(ref.set, String(ref.index));

@@ -78,7 +78,7 @@ export class DecisionSurface {
       delete this.summary.dataset.value;
       return;
     }
-    const { n, values, outputs } = surface;
+    const { n, values, outputs, correct } = surface;
     this.heatmap(n, values);
     let right = 0;
     this.rows.forEach((row, i) => {
@@ -92,6 +92,7 @@ export class DecisionSurface {
       row.verdict.className = ok ? 'right' : 'wrong';
       setText(this.markers[i].label, `${short(out)} ${ok ? '✓' : '✗'}`);
     });
+    right = correct ?? right;   // the core's count (Trainer::evaluate), the same rule as above
     setText(this.summary, `${right} of 4 points right`);
     this.summary.dataset.value = String(right);
     setAttr(this.canvas, 'aria-label', `${dataset.toUpperCase()}: the network's output over the ` +
