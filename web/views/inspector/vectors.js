@@ -4,17 +4,11 @@
 // keys; click or Enter picks an entry when the view lets the student choose (a neuron, a weight).
 // Not the numbers' meaning: the caller names every entry.
 import { el, setText } from '../dom.js';
+import { diverging, NEGATIVE, POSITIVE } from '../palette.js';
 import { num } from './format.js';
 
-const NEGATIVE = [33, 102, 172], POSITIVE = [178, 24, 43], ZERO = [247, 247, 247];
 // CSS pixels of the pictures as style.css sizes them (at most: a narrower box scales them down).
 const BAR_WIDTH = 448, BAR_HEIGHT = 76, IMAGE_WIDTH = 168, MATRIX_WIDTH = 640;
-
-// Colour of v in [-1, 1] on the page's diverging scale (weights.js uses the same colours).
-function diverging(v) {
-  const t = Math.min(1, Math.abs(v)), end = v < 0 ? NEGATIVE : POSITIVE;
-  return ZERO.map((z, i) => Math.round(z + (end[i] - z) * t));
-}
 
 const maxAbs = values => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
