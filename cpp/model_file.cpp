@@ -1,5 +1,5 @@
 // The "BPLM" model format of model_file.hpp: an encoder, a decoder that trusts no byte, and the
-// two file wrappers. Own little-endian helpers and CRC-32, so the WebAssembly build needs no zlib.
+// two file wrappers (either format). Little-endian helpers and CRC-32 in bytes.hpp.
 // Not a general serialisation library.
 #include "model_file.hpp"
 
@@ -10,55 +10,19 @@
 #include <fstream>
 #include <iterator>
 
+#include "bytes.hpp"
 #include "errors.hpp"
+#include "model_json.hpp"
 
 namespace bpl {
+
+using namespace bytes;
 
 namespace {
 
 constexpr uint8_t magic[4] = {'B', 'P', 'L', 'M'};
 constexpr uint32_t version = 1;
 constexpr size_t header_bytes = 16;  // magic, version, activation, cost, reserved, L
-
-// IEEE 802.3 CRC-32 (reflected, polynomial 0xEDB88320), as zlib's crc32().
-constexpr std::array<uint32_t, 256> make_crc_table() {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
-    }
-    return t;
-}
-constexpr std::array<uint32_t, 256> crc_table = make_crc_table();
-
-uint32_t crc32(const uint8_t* p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; ++i) c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
-
-void put_u8(std::vector<uint8_t>& out, uint8_t v) { out.push_back(v); }
-void put_u16(std::vector<uint8_t>& out, uint16_t v) {
-    for (int k = 0; k < 2; ++k) out.push_back(uint8_t(v >> (8 * k)));
-}
-void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-    for (int k = 0; k < 4; ++k) out.push_back(uint8_t(v >> (8 * k)));
-}
-void put_u64(std::vector<uint8_t>& out, uint64_t v) {
-    for (int k = 0; k < 8; ++k) out.push_back(uint8_t(v >> (8 * k)));
-}
-void put_f32(std::vector<uint8_t>& out, float f) {
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);  // the bit pattern, so -0.0f, denormals and NaN survive as they are
-    put_u32(out, bits);
-}
-
-uint64_t get_le(const uint8_t* p, int bytes) {
-    uint64_t v = 0;
-    for (int k = bytes - 1; k >= 0; --k) v = (v << 8) | p[k];
-    return v;
-}
 
 // 64-bit whatever size_t is: the WebAssembly build's 32-bit size_t must not wrap on damaged sizes.
 uint64_t param_count64(const std::vector<int>& sizes) {
@@ -72,7 +36,9 @@ uint64_t param_count64(const std::vector<int>& sizes) {
 
 size_t param_count(const std::vector<int>& sizes) { return size_t(param_count64(sizes)); }
 
-std::vector<uint8_t> encode_model(const Model& m) {
+const char* name(ModelFormat f) { return f == ModelFormat::json ? "json" : "bplm"; }
+
+void check_savable(const Model& m) {
     // The config checks' bounds (config.hpp): anything beyond them is damage, not a network.
     bool sizes_ok = m.sizes.size() >= 2 && m.sizes.size() <= size_t(max_layers);
     for (int s : m.sizes) sizes_ok = sizes_ok && s >= 1 && s <= max_layer_size;
@@ -80,11 +46,15 @@ std::vector<uint8_t> encode_model(const Model& m) {
         throw Error("cannot save a model of sizes " + format_sizes(m.sizes) + " with " +
                     std::to_string(m.params.size()) + " parameters; it needs " +
                     std::to_string(param_count(m.sizes)));
-    // decode_model refuses such a file, so refuse to write one rather than fail on the next load.
+    // The decoders refuse such a file, so refuse to write one rather than fail on the next load.
     for (float f : m.params)
         if (!std::isfinite(f))
             throw Error("cannot save a network with NaN or infinite parameters (it diverged); "
                         "lower eta and train again");
+}
+
+std::vector<uint8_t> encode_model(const Model& m) {
+    check_savable(m);
     std::vector<uint8_t> out;
     out.reserve(header_bytes + 4 * m.sizes.size() + 8 + 4 * m.params.size() + 4);
     for (uint8_t ch : magic) put_u8(out, ch);
@@ -171,8 +141,51 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
     return m;
 }
 
+ModelFormat model_format(const uint8_t* data, size_t n, const std::string& name) {
+    if (n > max_model_file_bytes)
+        throw Error(name + ": the file has " + std::to_string(n >> 20) + " MB; a model file is at most " +
+                    std::to_string(max_model_file_bytes >> 20) + " MB (is it a model file?)");
+    if (n >= 4 && std::memcmp(data, magic, 4) == 0) return ModelFormat::bplm;
+    size_t i = 0;
+    if (n >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) i = 3;  // a UTF-8 byte-order mark
+    while (i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')) ++i;
+    if (i < n && (data[i] == '{' || data[i] == '[')) return ModelFormat::json;  // a list: JSON, not a network
+    if (n == 0) throw Error(name + ": the file is empty");
+    throw Error(name + ": not a model file: neither a Backprop Lab model (it would start with \"BPLM\") "
+                "nor network2.py's JSON (it would start with '{')");
+}
+
+Model decode_model_file(const uint8_t* data, size_t n, const std::string& name, ModelFormat* format) {
+    const ModelFormat f = model_format(data, n, name);
+    if (format) *format = f;
+    return f == ModelFormat::json ? decode_model_json(data, n, name) : decode_model(data, n, name);
+}
+
+void check_fits(const Model& m, int inputs, int classes, const std::string& name) {
+    const std::string shape = "[" + format_sizes(m.sizes) + "]";
+    if (m.sizes.front() != inputs)
+        throw Error(name + ": the network " + shape + " takes " + std::to_string(m.sizes.front()) +
+                    " inputs, but the images here have " + std::to_string(inputs) + " pixels");
+    const int outputs = classes == 2 ? 1 : classes;
+    if (m.sizes.back() != outputs && m.sizes.back() != classes)
+        throw Error(name + ": the network " + shape + " gives " + std::to_string(m.sizes.back()) +
+                    " outputs, but the data here has " + std::to_string(classes) + " classes");
+}
+
+namespace {
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+}  // namespace
+
 void save_model(const std::string& path, const Model& m) {
-    const std::vector<uint8_t> bytes = encode_model(m);
+    std::vector<uint8_t> bytes;
+    if (ends_with(path, ".json")) {
+        const std::string text = encode_model_json(m);
+        bytes.assign(text.begin(), text.end());
+    } else {
+        bytes = encode_model(m);
+    }
     // Written beside the target and renamed over it: a failed write never destroys an old model.
     const std::string partial = path + ".partial";
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
@@ -187,12 +200,18 @@ void save_model(const std::string& path, const Model& m) {
 }
 
 Model load_model(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw Error("cannot open model file '" + path + "': " + std::strerror(errno));
+    const std::streamoff size = in.tellg();
+    if (size > std::streamoff(max_model_file_bytes)) {
+        const uint8_t none = 0;
+        model_format(&none, size_t(size), path);  // the size message, before reading a byte
+    }
+    in.seekg(0);
     const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
                                      std::istreambuf_iterator<char>()};
     if (in.bad()) throw Error("cannot read model file '" + path + "': " + std::strerror(errno));
-    return decode_model(bytes.data(), bytes.size(), path);
+    return decode_model_file(bytes.data(), bytes.size(), path);
 }
 
 }  // namespace bpl

@@ -4,7 +4,10 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
+#include <sstream>
+#include <string>
 
 namespace bpl {
 
@@ -41,6 +44,28 @@ public:
     template <class T>
     void shuffle(T* v, size_t n) {
         for (size_t i = n; i > 1; --i) std::swap(v[i - 1], v[below(i)]);
+    }
+
+    // The whole state as text (the engine's standard form, then the normal() spare), so a run
+    // can stop and go on exactly. restore() returns false, changing nothing, on text it cannot read.
+    std::string state() const {
+        std::ostringstream out;
+        uint64_t spare_bits;
+        std::memcpy(&spare_bits, &spare_, sizeof spare_bits);
+        out << engine_ << ' ' << int(has_spare_) << ' ' << spare_bits;
+        return out.str();
+    }
+    bool restore(const std::string& text) {
+        std::istringstream in(text);
+        std::mt19937_64 engine;
+        int has_spare = -1;
+        uint64_t spare_bits = 0;
+        in >> engine >> has_spare >> spare_bits;
+        if (in.fail() || (has_spare != 0 && has_spare != 1) || !(in >> std::ws).eof()) return false;
+        engine_ = engine;
+        has_spare_ = has_spare == 1;
+        std::memcpy(&spare_, &spare_bits, sizeof spare_);
+        return true;
     }
 
 private:

@@ -103,6 +103,45 @@ void Trainer::set_param(size_t i, float value) {
     last_good_[i] = value;
 }
 
+TrainerState Trainer::state() const {
+    TrainerState s;
+    s.epoch = epoch_;
+    s.next = next_;
+    s.order = order_;
+    s.rng = rng_.state();
+    s.epoch_cost = epoch_cost_;
+    s.epoch_seconds = epoch_seconds_;
+    s.epoch_examples = epoch_examples_;
+    s.diverged = diverged_;
+    return s;
+}
+
+void Trainer::restore(const TrainerState& s) {
+    const size_t n = order_.size();
+    if (s.order.size() != n)
+        throw Error("the saved run shuffled " + std::to_string(s.order.size()) + " training images, not " +
+                    std::to_string(n));
+    if (s.next > n || s.epoch < 0 || s.epoch_examples > s.next)
+        throw Error("the saved run's position (epoch " + std::to_string(s.epoch) + ", image " +
+                    std::to_string(s.next) + ") is not one this training set has");
+    std::vector<bool> seen(n, false);
+    for (uint32_t i : s.order) {
+        if (i >= n || seen[i]) throw Error("the saved run's shuffle is damaged (not a permutation)");
+        seen[i] = true;
+    }
+    Rng rng = rng_;
+    if (!rng.restore(s.rng)) throw Error("the saved run's random-number state is damaged");
+    rng_ = rng;
+    epoch_ = s.epoch;
+    next_ = size_t(s.next);
+    order_ = s.order;
+    epoch_cost_ = s.epoch_cost;
+    epoch_seconds_ = s.epoch_seconds;
+    epoch_examples_ = size_t(s.epoch_examples);
+    diverged_ = s.diverged;
+    std::copy(net_.params(), net_.params() + net_.param_count(), last_good_.begin());
+}
+
 Progress Trainer::train_batches(int n) {
     if (config_.activation == Activation::step)
         throw Error("a network of step units cannot be trained by gradient descent: the step's "

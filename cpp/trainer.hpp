@@ -4,6 +4,7 @@
 // Not the network's math (network.hpp) and not file reading.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "config.hpp"
@@ -35,6 +36,17 @@ struct Progress {
     double seconds = 0.0;
 };
 
+// Where a trainer stands, beyond its network's parameters: what exact resume needs (checkpoint.hpp).
+struct TrainerState {
+    int epoch = 0;                   // epochs completed
+    uint64_t next = 0;               // position in order
+    std::vector<uint32_t> order;     // this epoch's shuffled training indices
+    std::string rng;                 // Rng::state()
+    double epoch_cost = 0.0, epoch_seconds = 0.0;
+    uint64_t epoch_examples = 0;
+    bool diverged = false;
+};
+
 class Trainer {
 public:
     // Validates the config against the data and the memory budget (throws Error), then
@@ -63,6 +75,11 @@ public:
     void set_params(const float* params);
     // Replaces parameter i (i < param_count()).
     void set_param(size_t i, float value);
+    // Exact resume: restore(state()) on a trainer of the same config and data, with the same
+    // parameters set, trains on as this one would. restore throws Error if the state does not
+    // fit (another training set size, a position past the end, an order that is not a permutation).
+    TrainerState state() const;
+    void restore(const TrainerState& s);
     Network& network() { return net_; }
     const Network& network() const { return net_; }
     const Split& data() const { return data_; }

@@ -250,5 +250,5 @@ TEST_CASE("file errors name the path and the reason") {
     // A file that exists but is not a model: the decoder's message names the path.
     const std::string text = dir / "text.bplm";
     std::ofstream(text) << "784,30,10\n";
-    CHECK_THROWS_WITH_AS(load_model(text), doctest::Contains((text + ": not a Backprop Lab model file").c_str()), Error);
+    CHECK_THROWS_WITH_AS(load_model(text), doctest::Contains((text + ": not a model file").c_str()), Error);
 }
