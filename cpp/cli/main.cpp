@@ -74,6 +74,20 @@ int run(Options& o) {
     const Split split = nielsen_split(mnist);
     Trainer t = params.empty() ? Trainer(o.config, split) : Trainer(o.config, split, params);
     const Config& c = t.config();
+    if (o.evaluate) {
+        const Evaluation test = t.evaluate(split.test), validation = t.evaluate(split.validation);
+        if (o.json)
+            std::printf("{\"test_correct\": %zu, \"test_total\": %zu, \"test_accuracy\": %.4f, \"test_cost\": %.6g, "
+                        "\"validation_correct\": %zu, \"validation_total\": %zu, \"validation_accuracy\": %.4f}\n",
+                        test.correct, test.total, test.accuracy(), test.cost, validation.correct, validation.total,
+                        validation.accuracy());
+        else
+            std::printf("[%s] %s hidden, %s cost, from %s\nTest: %zu / %zu  (validation %zu / %zu)\n",
+                        format_sizes(c.sizes).c_str(), name(c.activation), name(c.cost), o.load.c_str(), test.correct,
+                        test.total, validation.correct, validation.total);
+        if (!o.save.empty()) save(o, t);  // a conversion: --load x.json --evaluate --save x.bplm
+        return 0;
+    }
     if (!o.json)
         std::printf("[%s] %s hidden, %s cost, %s init, eta %g, m %d, lambda %g, seed %u; "
                     "%zu training, %zu validation, %zu test images\n",

@@ -24,8 +24,10 @@ const char* const usage =
     "  --seed 1               random seed (0 to 4294967295)\n"
     "  --data DIR             folder with the four MNIST IDX files, plain or .gz\n"
     "                         (default: $BPL_DATA, else data/mnist)\n"
-    "  --save FILE            save the trained network\n"
-    "  --load FILE            start from a saved network\n"
+    "  --save FILE            save the trained network: network2.py's JSON if FILE ends in\n"
+    "                         .json, else the lab's model file (.bplm)\n"
+    "  --load FILE            start from a saved network, either format (told apart by content)\n"
+    "  --evaluate             with --load: evaluate on the test set, no training\n"
     "  --json                 one JSON object per epoch instead of Nielsen's lines\n"
     "  --help                 this text\n";
 
@@ -68,9 +70,10 @@ Options parse_options(const std::vector<std::string>& args) {
             value = option.substr(option.find('=') + 1);
             option = option.substr(0, option.find('='));
         }
-        if (option == "--help" || option == "-h" || option == "--json") {
+        if (option == "--help" || option == "-h" || option == "--json" || option == "--evaluate") {
             if (has_inline) throw Error(option + " takes no value");
             if (option == "--json") o.json = true;
+            else if (option == "--evaluate") o.evaluate = true;
             else o.help = true;
             continue;
         }
@@ -100,6 +103,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (option == "--save") o.save = value;
         else if (option == "--load") o.load = value;
     }
+    if (o.evaluate && o.load.empty()) throw Error("--evaluate needs --load FILE: the network to evaluate");
     return o;
 }
 

@@ -12,7 +12,7 @@ struct Options {
     Config config;
     std::string data;   // folder with the four MNIST files; default $BPL_DATA, else data/mnist
     std::string save, load;
-    bool json = false, help = false;
+    bool json = false, help = false, evaluate = false;
     // Which network-shape options were given explicitly (they must agree with a --load'ed model).
     bool sizes_given = false, activation_given = false, cost_given = false;
 };

@@ -76,5 +76,42 @@ expect_fail "--load of a truncated model" 1 "short.bplm" -- --load "$TMP/short.b
 expect_fail "--load of a missing model" 1 "missing.bplm" -- --load "$TMP/missing.bplm" --data "$DATA"
 expect_fail "--save into a missing folder fails before training" 1 "cannot write --save" -- --epochs 1 --save "$TMP/nodir/x.bplm" --data "$DATA"
 
+# network2.py's JSON: written for a .json --save, read by content whatever the name.
+evaluate_count() { "$BIN" --load "$1" --evaluate --json --data "$DATA" 2>&1 | node -e '
+  let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).test_correct));'; }
+bplm_count="$(evaluate_count "$TMP/net.bplm")"
+if "$BIN" --load "$TMP/net.bplm" --evaluate --save "$TMP/net.json" --data "$DATA" >/dev/null 2>"$TMP/err" &&
+   [[ "$(head -c 10 "$TMP/net.json")" == '{"sizes": ' ]] &&
+   "$BIN" --load "$TMP/net.json" --evaluate --save "$TMP/again.bplm" --data "$DATA" >/dev/null 2>>"$TMP/err" &&
+   cmp -s "$TMP/net.bplm" "$TMP/again.bplm"; then
+  ok "bplm -> json -> bplm: the same bytes (weights bit-identical)"
+else not_ok "bplm -> json -> bplm round trip" "$(cat "$TMP/err")"; fi
+cp "$TMP/net.json" "$TMP/json-named.bplm"
+json_count="$(evaluate_count "$TMP/json-named.bplm")"
+if [[ -n "$bplm_count" && "$json_count" == "$bplm_count" ]]; then ok "--load tells JSON by content (a .bplm name), --evaluate: $json_count / 10000"
+else not_ok "--load by content" "bplm $bplm_count, json $json_count"; fi
+out="$("$BIN" --load "$TMP/net.json" --evaluate --data "$DATA" 2>&1)"
+if [[ "$out" == *"Test: $bplm_count / 10000"* ]]; then ok "--evaluate prints Nielsen-style: Test: N / 10000"; else not_ok "--evaluate text" "$out"; fi
+out="$("$BIN" --epochs 1 --load "$TMP/net.json" --data "$DATA" 2>&1)"
+if [[ $? -eq 0 && "$out" =~ Epoch\ 0:\ (9[0-9]{3})\ /\ 10000 ]]; then ok "--load of JSON continues training: ${BASH_REMATCH[0]}"; else not_ok "--load json" "$out"; fi
+expect_fail "--evaluate without --load" 2 "--evaluate needs --load" -- --evaluate
+
+# Bad model files, each with its message (exit 1, nothing trained).
+bad() { printf '%s' "$2" > "$TMP/$1"; }
+bad notjson.json '{"sizes": [784, 30, 10], "weights": [[[1, 2'
+expect_fail "JSON cut off" 1 "notjson.json: not valid JSON at byte" -- --load "$TMP/notjson.json" --evaluate --data "$DATA"
+bad list.json '[784, 30, 10]'
+expect_fail "JSON that is not a network" 1 "not a network: the JSON is a list" -- --load "$TMP/list.json" --evaluate --data "$DATA"
+bad shape.json '{"sizes": [784, 2, 10], "weights": [[[0.5]], [[1, 2]]], "biases": [[0, 0], [0]], "cost": "QuadraticCost"}'
+expect_fail "JSON lists of the wrong shape" 1 "weights[0] has 1 rows, but sizes [784,2,10] need 2" -- --load "$TMP/shape.json" --evaluate --data "$DATA"
+sed 's/\[\[\[[-0-9.e]*/[[[NaN/' "$TMP/net.json" > "$TMP/nan.json"
+expect_fail "JSON with NaN" 1 "weights[0][0][0] is NaN or Infinity" -- --load "$TMP/nan.json" --evaluate --data "$DATA"
+sed 's/"sizes": \[784, 30, 10\]/"sizes": [785, 30, 10]/' "$TMP/net.json" > "$TMP/785.json"
+expect_fail "JSON sizes that are not MNIST's" 1 "weights[0][0] has 784 numbers, but sizes [785,30,10] need 785" -- --load "$TMP/785.json" --evaluate --data "$DATA"
+bad png.bplm $'\x89PNG\r\n'
+expect_fail "neither format" 1 "png.bplm: not a model file" -- --load "$TMP/png.bplm" --evaluate --data "$DATA"
+truncate -s 200M "$TMP/huge.json"
+expect_fail "a 200 MB file is refused unread" 1 "the file has 200 MB; a model file is at most 64 MB" -- --load "$TMP/huge.json" --evaluate --data "$DATA"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
