@@ -43,7 +43,7 @@ std::vector<uint8_t> encode_checkpoint(const Trainer& t) {
     const Config& c = t.config();
     const TrainerState s = t.state();
     std::vector<uint8_t> out;
-    out.reserve(64 + model.size() + 4 * s.order.size() + s.rng.size());
+    out.reserve(96 + model.size() + 4 * s.order.size());
     for (uint8_t ch : magic) put_u8(out, ch);
     put_u32(out, version);
     put_u32(out, uint32_t(model.size()));
@@ -57,8 +57,10 @@ std::vector<uint8_t> encode_checkpoint(const Trainer& t) {
     put_u64(out, s.next);
     put_u64(out, s.order.size());
     for (uint32_t i : s.order) put_u32(out, i);
-    put_u32(out, uint32_t(s.rng.size()));
-    out.insert(out.end(), s.rng.begin(), s.rng.end());
+    put_u64(out, s.rng.seed);
+    put_u64(out, s.rng.draws);
+    put_u8(out, s.rng.has_spare ? 1 : 0);
+    put_f64(out, s.rng.spare);
     put_f64(out, s.epoch_cost);
     put_f64(out, s.epoch_seconds);
     put_u64(out, s.epoch_examples);
@@ -96,9 +98,12 @@ Checkpoint decode_checkpoint(const uint8_t* data, size_t n) {
     const uint8_t* order = r.take(4 * count, "the shuffle");
     s.order.resize(size_t(count));
     for (size_t i = 0; i < s.order.size(); ++i) s.order[i] = uint32_t(get_le(order + 4 * i, 4));
-    const uint64_t rng = r.le(4, "the random-number state's size");
-    const uint8_t* text = r.take(rng, "the random-number state");
-    s.rng.assign(reinterpret_cast<const char*>(text), size_t(rng));
+    s.rng.seed = r.le(8, "the random-number seed");
+    s.rng.draws = r.le(8, "the random-number position");
+    const uint64_t spare = r.le(1, "the random-number spare");
+    if (spare > 1) throw Error("the saved run's random-number state is damaged");
+    s.rng.has_spare = spare == 1;
+    s.rng.spare = get_f64(r.take(8, "the random-number spare"));
     s.epoch_cost = get_f64(r.take(8, "the epoch's cost"));
     s.epoch_seconds = get_f64(r.take(8, "the epoch's time"));
     s.epoch_examples = r.le(8, "the epoch's examples");

@@ -5,7 +5,7 @@
 //   magic "BPLR", u32 version (1), u32 M then M bytes: the network as a BPLM model file (model_file.hpp)
 //   the run's settings that the position depends on: f32 eta, f32 lambda, u32 batch, u32 seed, u8 init
 //   u32 epoch, u64 next (position in the shuffled order), u64 N then N x u32 order,
-//   u32 R then R bytes of the RNG's state (Rng::state()), f64 epoch cost, f64 epoch seconds,
+//   the RNG (Rng::State): u64 seed, u64 draws, u8 has spare, f64 spare; f64 epoch cost, f64 epoch seconds,
 //   u64 epoch examples, u8 diverged, u32 CRC-32 (IEEE) of every byte before it
 // Not a model file for people to pass around (that is model_file.hpp): it belongs to one build.
 #pragma once

@@ -5,7 +5,10 @@
 // Not the BPLM format (model_file.cpp).
 #include "model_json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -21,7 +24,8 @@ namespace bpl {
 namespace {
 
 // float as the number type: the lexer reads a decimal straight to the nearest float32 (no double
-// rounding on the way), and the writer prints the shortest text that reads back to it.
+// rounding on the way). Only the parser is used: the writer is a few lines here, and nlohmann's
+// serialiser would add to the module every page downloads.
 using Json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t,
                                   std::uint64_t, float>;
 
@@ -48,7 +52,28 @@ std::string note_for(const Model& m) {
     }
 }
 
-std::string number_text(float v) { return Json(v).dump(); }
+// The shortest text that reads back to the same float32 (9 significant digits always do; if some
+// number of digits does, more do too, so a binary search finds it). Written as Python's repr
+// writes floats: positional from 1e-4 to 1e16 ("10.0", "0.00125"), else with an exponent, and
+// ".0" on a whole number so numpy reads every list as floats.
+std::string number_text(float v) {
+    char buf[48];
+    int lo = 1, hi = 9;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        std::snprintf(buf, sizeof buf, "%.*e", mid - 1, double(v));
+        const float back = std::strtof(buf, nullptr);
+        if (back == v && std::signbit(back) == std::signbit(v)) hi = mid;
+        else lo = mid + 1;
+    }
+    std::snprintf(buf, sizeof buf, "%.*e", lo - 1, double(v));
+    const int exponent = std::atoi(std::strchr(buf, 'e') + 1);
+    if (v != 0 && (exponent < -4 || exponent >= 16)) return buf;
+    std::snprintf(buf, sizeof buf, "%.*f", std::max(lo - 1 - exponent, 0), double(v));
+    std::string text = buf;
+    if (text.find('.') == std::string::npos) text += ".0";
+    return text;
+}
 
 // The events of one network2.py JSON object. Values of keys it does not know are skipped.
 class NetworkReader : public nlohmann::json_sax<Json> {
@@ -193,7 +218,7 @@ private:
         if (!place) throw fail((level == 0 ? "\"" + key_ + "\"" : at()) + " is a number; " + expected());
         if (field_ == Field::sizes) {
             if (!integer || v < 1 || v > max_layer_size)
-                throw fail(at() + " is " + Json(float(v)).dump() + "; a layer has 1 to " +
+                throw fail(at() + " is " + number_text(float(v)) + "; a layer has 1 to " +
                            std::to_string(max_layer_size) + " neurons");
             sizes.push_back(int(v));
         } else {
@@ -306,7 +331,7 @@ std::string encode_model_json(const Model& m) {
     const char* output = m.activation == Activation::step ? "step"
                          : m.cost == Cost::log_likelihood ? "softmax" : "sigmoid";
     out += std::string("], \"cost\": \"") + network2_cost(m.cost) + "\", \"activation\": \"" + name(m.activation) +
-           "\", \"output\": \"" + output + "\", \"note\": " + Json(note_for(m)).dump() + "}\n";
+           "\", \"output\": \"" + output + "\", \"note\": \"" + note_for(m) + "\"}\n";  // plain ASCII, no quotes
     return out;
 }
 

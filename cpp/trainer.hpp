@@ -41,7 +41,7 @@ struct TrainerState {
     int epoch = 0;                   // epochs completed
     uint64_t next = 0;               // position in order
     std::vector<uint32_t> order;     // this epoch's shuffled training indices
-    std::string rng;                 // Rng::state()
+    Rng::State rng;
     double epoch_cost = 0.0, epoch_seconds = 0.0;
     uint64_t epoch_examples = 0;
     bool diverged = false;
