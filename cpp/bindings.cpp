@@ -17,7 +17,9 @@
 #include "gradcheck.hpp"
 #include "idx.hpp"
 #include "mnist.hpp"
+#include "checkpoint.hpp"
 #include "model_file.hpp"
+#include "model_json.hpp"
 #include "saturation.hpp"
 #include "trace.hpp"
 #include "trainer.hpp"
@@ -478,6 +480,69 @@ public:
             return typed_copy(bytes.data(), bytes.size());
         });
     }
+    // network2.py's JSON, as UTF-8 bytes (the page downloads them as they are).
+    val save_model_json() const {
+        return guard([&] {
+            const std::string text = bpl::encode_model_json(trainer_->network().model());
+            return typed_copy(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+        });
+    }
+
+    // A model file of either format (told apart by content), checked against the data it is for
+    // (inputs pixels, classes labels): { format, model: { sizes, activation, cost }, params }.
+    static val read_model(const val& bytes, const std::string& name, int inputs, int classes) {
+        return guard([&] {
+            std::vector<uint8_t> staging;
+            copy_from_js(bytes, staging);
+            bpl::ModelFormat format;
+            const bpl::Model m = bpl::decode_model_file(staging.data(), staging.size(), name, &format);
+            bpl::check_fits(m, inputs, classes, name);
+            val model = val::object();
+            model.set("sizes", val::array(m.sizes.begin(), m.sizes.end()));
+            model.set("activation", std::string(bpl::name(m.activation)));
+            model.set("cost", std::string(bpl::name(m.cost)));
+            val out = val::object();
+            out.set("format", std::string(bpl::name(format)));
+            out.set("model", model);
+            out.set("params", array_of(m.params));
+            return out;
+        });
+    }
+    static double max_model_file_bytes() { return double(bpl::max_model_file_bytes); }
+
+    // Exact resume (checkpoint.hpp): the run as bytes, and those bytes put back into this Lab,
+    // which must have been created with the same config on the same data.
+    val checkpoint() const {
+        return guard([&] {
+            const std::vector<uint8_t> bytes = bpl::encode_checkpoint(*trainer_);
+            return typed_copy(bytes.data(), bytes.size());
+        });
+    }
+    void restore(const val& bytes) {
+        guard([&] {
+            copy_from_js(bytes, staging_bytes_);
+            const bpl::Checkpoint c = bpl::decode_checkpoint(staging_bytes_.data(), staging_bytes_.size());
+            bpl::restore_checkpoint(*trainer_, c);
+            staging_bytes_.clear();
+        });
+    }
+
+    // The network as it is, on validation and test (as finish_epoch reports them), no training.
+    val evaluate() {
+        return guard([&] {
+            const bpl::Evaluation v = trainer_->evaluate(split_.validation);
+            const bpl::Evaluation t = trainer_->evaluate(split_.test, true);
+            val out = val::object();
+            out.set("testCorrect", double(t.correct));
+            out.set("testTotal", double(t.total));
+            out.set("testCost", t.cost);
+            out.set("validationCorrect", double(v.correct));
+            out.set("validationTotal", double(v.total));
+            out.set("validationCost", v.cost);
+            out.set("confusion", typed_copy(t.confusion.data(), t.confusion.size()));
+            return out;
+        });
+    }
 
 private:
     // An ExampleRef (protocol.js) resolved: the input, the label, and how the page names it.
@@ -541,6 +606,7 @@ private:
     bpl::Split split_;
     std::unique_ptr<bpl::Trainer> trainer_;
     std::vector<float> staging_;
+    std::vector<uint8_t> staging_bytes_;
     std::unique_ptr<bpl::Trace> last_;         // the last trace, for applyStep
 };
 
@@ -578,6 +644,12 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("layout", &Lab::layout)
         .function("predict", &Lab::predict)
         .function("saveModel", &Lab::save_model)
+        .function("saveModelJson", &Lab::save_model_json)
+        .class_function("readModel", &Lab::read_model)
+        .class_function("maxModelFileBytes", &Lab::max_model_file_bytes)
+        .function("checkpoint", &Lab::checkpoint)
+        .function("restore", &Lab::restore)
+        .function("evaluate", &Lab::evaluate)
         .function("setParams", &Lab::set_params)
         .function("setParam", &Lab::set_param)
         .function("trace", &Lab::trace)
