@@ -36,6 +36,7 @@ Usage: ./build.sh COMMAND [options]
   native              only the native build (CLI trainer, benchmark, tests) in build/native/
   wasm                only the WebAssembly build in build/wasm/
   site                only assemble build/web/ from the existing builds
+  stamp-sw DIR        write DIR/sw.js for the site in DIR (version, file list; site does this)
   test                build, then C++ tests (ctest), Node tests of the WASM module and the
                       browser end-to-end tests; last line: "N passed, N failed"
   train -- [options]  build the native trainer if needed and train on MNIST
@@ -208,7 +209,7 @@ assemble_site() {
   local src entry name
   while IFS= read -r -d '' src; do
     site_copy "$src" "${src#web/}"
-  done < <(find web -type f ! -path web/serve.mjs ! -path web/package.json -print0)
+  done < <(find web -type f ! -path web/serve.mjs ! -path web/package.json ! -path web/sw.js -print0)
   site_copy build/wasm/backprop_lab.js wasm/backprop_lab.js
   site_copy build/wasm/backprop_lab.wasm wasm/backprop_lab.wasm
   site_copy node_modules/uplot/dist/uPlot.esm.js vendor/uPlot.esm.js
@@ -225,6 +226,8 @@ assemble_site() {
     read -r name _ <<<"$entry"
     site_copy "$MNIST_DIR/$name.gz" "data/mnist/$name.gz"
   done
+  # sw.js is written last, from web/sw.js and every other file (stamp_sw below).
+  SITE_FILES+=(build/web/sw.js)
   # Whatever is in build/web/ but no longer in the sources (a deleted or renamed file) goes.
   local expected stale
   expected="$(printf '%s\n' "${SITE_FILES[@]}" | sort)"
@@ -233,6 +236,67 @@ assemble_site() {
     say "site: removing stale files: $(echo "$stale" | tr '\n' ' ')"
     echo "$stale" | xargs -d '\n' rm -f
     find build/web -mindepth 1 -type d -empty -delete
+  fi
+  stamp_sw build/web
+}
+
+# Writes DIR/sw.js from web/sw.js (the service worker, see its header) with the build's version
+# and file list in place of its placeholders: VERSION is a hash of every other file of DIR (paths
+# and bytes) and of web/sw.js itself, so any changed file makes a new version and an unchanged
+# rebuild the same one; PRECACHE and ON_DEMAND map each path to its SHA-256 (data/ is left out:
+# the service worker caches MNIST apart; vendor/katex/ is cached on first use). DIR/sw.js is
+# rewritten only when its bytes change. Also `./build.sh stamp-sw DIR` (the offline test's rebuild).
+# A JavaScript object literal, one '  "key": "value"' argument a line.
+json_object() {
+  [[ $# -gt 0 ]] || { echo "{}"; return; }
+  printf '{\n'
+  [[ $# -eq 1 ]] || printf '%s,\n' "${@:1:$#-1}"
+  printf '%s\n}' "${@: -1}"
+}
+
+stamp_sw() {
+  local dir="$1" template="web/sw.js" sums version line hash path
+  [[ -d "$dir" ]] || die "stamp-sw: $dir is not a folder"
+  [[ -f "$template" ]] || die "stamp-sw: $template is missing"
+  sums="$(cd "$dir" && find . -type f ! -path ./sw.js -printf '%P\0' | LC_ALL=C sort -z |
+    xargs -0 -r sha256sum --)"
+  [[ -n "$sums" ]] || die "stamp-sw: $dir has no files"
+  version="$({ echo "$sums"; sha256sum <"$template"; } | sha256sum | cut -c1-20)"
+  local precache=() on_demand=()
+  while IFS= read -r line; do
+    hash="${line%% *}" path="${line#*  }"
+    # The names go into JavaScript string literals unescaped.
+    [[ "$path" =~ ^[A-Za-z0-9._/+-]+$ ]] || die "stamp-sw: '$path': only letters, digits and ._/+- in site file names"
+    case "$path" in
+      data/*) ;;
+      vendor/katex/*) on_demand+=("  \"$path\": \"$hash\"") ;;
+      *) precache+=("  \"$path\": \"$hash\"") ;;
+    esac
+  done <<<"$sums"
+  [[ ${#precache[@]} -gt 0 ]] || die "stamp-sw: $dir has nothing to precache"
+  local json_precache json_on_demand
+  json_precache="$(json_object "${precache[@]}")"
+  json_on_demand="$(json_object "${on_demand[@]}")"
+  local out found=""
+  out="$(mktemp)"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    case "$line" in
+      *"'@VERSION@'"*) line="${line/"'@VERSION@'"/"'$version'"}"; found+="v" ;;
+      *"{ '@PRECACHE@': '' }"*) line="${line/"{ '@PRECACHE@': '' }"/"$json_precache"}"; found+="p" ;;
+      *"{ '@ON_DEMAND@': '' }"*) line="${line/"{ '@ON_DEMAND@': '' }"/"$json_on_demand"}"; found+="o" ;;
+    esac
+    printf '%s\n' "$line"
+  done <"$template" >"$out"
+  if [[ "$found" != "vpo" ]]; then
+    rm -f "$out"
+    die "stamp-sw: $template must hold each of '@VERSION@', { '@PRECACHE@': '' } and { '@ON_DEMAND@': '' } once"
+  fi
+  if cmp -s "$out" "$dir/sw.js"; then
+    rm -f "$out"
+  else
+    mv "$out" "$dir/sw.js"
+    chmod 644 "$dir/sw.js"
+    say "site: $dir/sw.js stamped, version $version (${#precache[@]} files precached)"
   fi
 }
 
@@ -434,6 +498,7 @@ case "$command" in
   native) build_native ;;
   wasm) build_wasm ;;
   site) assemble_site ;;
+  stamp-sw) [[ $# -eq 1 ]] || die "usage: ./build.sh stamp-sw DIR"; stamp_sw "$1" ;;
   test) cmd_test ;;
   train) cmd_train "$@" ;;
   bench) cmd_bench ;;

@@ -1,0 +1,280 @@
+// Browser tests of offline use (web/sw.js, web/offline.js): the lab trains an epoch with the network
+// off after one visit, a new build replaces the old one whole (never a mix of their files), and two
+// copies of the lab on sub-paths of one host keep their own service workers and caches. "Off" is
+// context.setOffline(true) and the server stopped: a service worker's own fetches ignore the first.
+// Not the page's training itself (page.test.mjs).
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../web/serve.mjs';
+import {
+  SITE, launchBrowser, openPage, checkNoErrors, byTestId, waitForState, waitForValue, numberValue,
+  screenshot,
+} from './browser.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LONG = 60_000;
+const XOR = '#dataset=xor&sizes=2,2,1&cost=cross-entropy&eta=2&batch=4&epochs=1000&seed=1';
+
+let browser;
+const temps = [], servers = [];
+before(async () => {
+  if (!fs.existsSync(path.join(SITE, 'sw.js'))) throw new Error(`${SITE}/sw.js is missing: run ./build.sh site`);
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (browser) await browser.close();
+  for (const server of servers) server.closeAllConnections(), server.close();
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpl-offline-'));
+  temps.push(dir);
+  return dir;
+}
+
+// Serves folder root; off() is the network going away (nothing answers any more, not even on a
+// connection the browser keeps open).
+async function serve(root) {
+  const { server, url } = await startServer({ root, port: 0 });
+  servers.push(server);
+  return { url, off: () => { server.close(); server.closeAllConnections(); } };
+}
+
+// A copy of the built site without MNIST (the truth tables need none) at dest.
+function copySite(dest) {
+  const data = path.join(SITE, 'data');
+  fs.cpSync(SITE, dest, { recursive: true, filter: src => src !== data && !src.startsWith(data + path.sep) });
+}
+
+// Makes the copy in dir build `tag`: a marker in index.html, main.js and style.css, each as the
+// page sees it once loaded, then sw.js stamped as ./build.sh site does.
+function build(dir, tag) {
+  const original = name => fs.readFileSync(path.join(SITE, name), 'utf8');
+  const html = original('index.html').replace('<meta charset="utf-8">',
+    `<meta charset="utf-8">\n  <meta name="build" content="${tag}">`);
+  assert.notEqual(html, original('index.html'));
+  fs.writeFileSync(path.join(dir, 'index.html'), html);
+  fs.writeFileSync(path.join(dir, 'main.js'), `${original('main.js')}document.documentElement.dataset.build = '${tag}';\n`);
+  fs.writeFileSync(path.join(dir, 'style.css'), `${original('style.css')}:root { --build: "${tag}"; }\n`);
+  execFileSync('bash', [path.join(ROOT, 'build.sh'), 'stamp-sw', dir], { stdio: 'pipe' });
+}
+
+// Which build each part of the page came from, and which build its service worker serves now.
+function builds(page) {
+  return page.evaluate(async () => {
+    const served = await (await fetch('index.html')).text();
+    const controller = navigator.serviceWorker.controller;
+    return {
+      html: document.querySelector('meta[name="build"]')?.content ?? null,
+      main: document.documentElement.dataset.build ?? null,
+      css: getComputedStyle(document.documentElement).getPropertyValue('--build').trim().replace(/"/g, '') || null,
+      served: served.match(/<meta name="build" content="([^"]*)">/)?.[1] ?? null,
+      controller: controller ? controller.scriptURL : null,
+    };
+  });
+}
+
+// Polls fn in the page (through reloads) until it returns something truthy.
+async function until(page, what, fn, arg, timeout = LONG) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await page.evaluate(fn, arg);
+      if (last) return last;
+    } catch (e) {
+      last = e.message;   // the page was navigating
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+// What the page and its service worker registration are at, for a failure's message.
+async function diagnose(page) {
+  return {
+    ...await builds(page),
+    ...await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      const notice = document.querySelector('[data-testid="update-ready"]');
+      return {
+        active: r && r.active && r.active.state, waiting: r && r.waiting && r.waiting.state,
+        installing: r && r.installing && r.installing.state, notice: notice.hidden ? null : notice.textContent.trim(),
+      };
+    }),
+  };
+}
+
+// Resolves to builds(page) once the page has loaded build `tag` under a service worker. The wait
+// itself fetches nothing: a page that keeps its old service worker busy delays the new one.
+async function waitForBuild(page, tag) {
+  try {
+    await until(page, `build ${tag}`, t => document.readyState === 'complete' &&
+      document.querySelector('meta[name="build"]')?.content === t &&
+      Boolean(navigator.serviceWorker.controller), tag);
+  } catch (e) {
+    throw new Error(`${e.message}: ${JSON.stringify(await diagnose(page))}`);
+  }
+  return builds(page);
+}
+
+// The names of the lab's caches in the page's origin, and how many entries each has.
+const cacheNames = page => page.evaluate(async () => Object.fromEntries(await Promise.all(
+  (await caches.keys()).map(async name => [name, (await (await caches.open(name)).keys()).length]))));
+const siteCaches = (names, scope) => Object.keys(names).filter(n => n.startsWith(`backprop-lab-site ${scope} `));
+
+// Every precached file the page's service worker serves is byte for byte the file in dir now.
+async function servesExactly(page, dir) {
+  const files = [];
+  const walk = rel => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const name = path.posix.join(rel, entry.name);
+      if (entry.isDirectory()) walk(name);
+      else if (name !== 'sw.js' && !name.startsWith('vendor/katex/')) files.push(name);
+    }
+  };
+  walk('');
+  assert.ok(files.length > 30, `only ${files.length} files in ${dir}`);
+  const expected = Object.fromEntries(files.map(f =>
+    [f, crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')]));
+  const served = await page.evaluate(async paths => Object.fromEntries(await Promise.all(paths.map(async p => {
+    const digest = await crypto.subtle.digest('SHA-256', await (await fetch(p)).arrayBuffer());
+    return [p, Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('')];
+  }))), files);
+  assert.deepEqual(served, expected);
+}
+
+test('after one visit the lab opens and trains an epoch of MNIST offline, KaTeX included', { timeout: 3 * LONG }, async () => {
+  // From a sub-path, as on a static host: the site is /lab/.
+  const root = tempDir();
+  fs.symlinkSync(SITE, path.join(root, 'lab'), 'dir');
+  const site = await serve(root);
+  const url = `${site.url}lab/`;
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(url);
+  await waitForState(page, 'ready', LONG);
+  // The first visit: the service worker takes the page over and caches MNIST once it is in.
+  await until(page, 'the service worker and the data cache', async () => {
+    if (!navigator.serviceWorker.controller) return false;
+    const data = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
+    return data && (await (await caches.open(data)).keys()).length === 4;
+  });
+  const scope = await page.evaluate(() => navigator.serviceWorker.getRegistration().then(r => r.scope));
+  assert.equal(scope, url);
+  // KaTeX comes when the inspector opens, and is kept.
+  await byTestId(page, 'inspect').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="bp-step"] .katex'), null, { timeout: LONG });
+  await until(page, 'KaTeX in the cache', () => caches.match('vendor/katex/katex.min.js').then(Boolean));
+
+  site.off();
+  await context.setOffline(true);
+  await page.goto(url);
+  assert.equal(await page.evaluate(() => navigator.onLine), false);
+  await waitForState(page, 'ready', LONG);
+  await byTestId(page, 'start').click();
+  await waitForValue(page, 'epoch', 1, LONG);
+  const accuracy = await numberValue(page, 'test-accuracy');
+  assert.ok(accuracy >= 0.85 && accuracy <= 1, `test accuracy after one epoch offline: ${accuracy}`);
+  await byTestId(page, 'pause').click();
+  await waitForState(page, 'paused', LONG);
+  await screenshot(page, 'offline.png', { fullPage: false });
+  // The inspector's equations are typeset from the cache.
+  await byTestId(page, 'inspect').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="bp-step"] .katex') &&
+    !document.querySelector('[data-testid="bp-step"] .inspector-tex.source'), null, { timeout: LONG });
+  checkNoErrors(errors);
+  await context.close();
+});
+
+test('a new build replaces the old one whole: it waits while the page works, and never mixes files', { timeout: 3 * LONG }, async () => {
+  // At the root of the host, as ./build.sh serve has it.
+  const dir = tempDir();
+  copySite(dir);
+  build(dir, 'v1');
+  const site = await serve(dir);
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(site.url + XOR);
+  assert.deepEqual(await waitForBuild(page, 'v1'),
+    { html: 'v1', main: 'v1', css: 'v1', served: 'v1', controller: `${site.url}sw.js` });
+  // Work on the page: a few epochs of XOR.
+  await waitForState(page, 'ready', LONG);
+  await byTestId(page, 'start').click();
+  await waitForValue(page, 'epoch', 2, LONG);
+  await byTestId(page, 'pause').click();
+  await waitForState(page, 'paused', LONG);
+
+  // A rebuild with changed files: the new service worker installs and waits, the page says so and
+  // keeps being served the files it was loaded from.
+  build(dir, 'v2');
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then(r => r.update()));
+  await byTestId(page, 'update-ready').waitFor({ state: 'visible', timeout: LONG });
+  assert.match(await byTestId(page, 'update-ready').textContent(), /new version/);
+  await screenshot(page, 'update-ready.png', { fullPage: false });
+  assert.deepEqual(await builds(page), { html: 'v1', main: 'v1', css: 'v1', served: 'v1', controller: `${site.url}sw.js` });
+  assert.equal(siteCaches(await cacheNames(page), site.url).length, 2, 'the new build is not cached beside the old');
+
+  // Reload: every file is the new build's, and the old cache is gone.
+  await byTestId(page, 'update-reload').click();
+  assert.deepEqual(await waitForBuild(page, 'v2'),
+    { html: 'v2', main: 'v2', css: 'v2', served: 'v2', controller: `${site.url}sw.js` });
+  await servesExactly(page, dir);
+  assert.equal(siteCaches(await cacheNames(page), site.url).length, 1);
+  assert.equal(await byTestId(page, 'update-ready').isHidden(), true);
+
+  // Another rebuild, and a visit to the idle page: it goes over to the new build by itself.
+  build(dir, 'v3');
+  await page.reload();
+  assert.deepEqual(await waitForBuild(page, 'v3'),
+    { html: 'v3', main: 'v3', css: 'v3', served: 'v3', controller: `${site.url}sw.js` });
+  await servesExactly(page, dir);
+  assert.equal(siteCaches(await cacheNames(page), site.url).length, 1);
+  await waitForState(page, 'ready', LONG);
+  assert.equal(await byTestId(page, 'update-ready').isHidden(), true);
+
+  // An unchanged rebuild is the same build: sw.js keeps its bytes.
+  const stamped = fs.readFileSync(path.join(dir, 'sw.js'));
+  build(dir, 'v3');
+  assert.equal(Buffer.compare(fs.readFileSync(path.join(dir, 'sw.js')), stamped), 0);
+  checkNoErrors(errors);
+  await context.close();
+});
+
+test('two copies on sub-paths of one host keep their own service workers and caches, offline too', { timeout: 2 * LONG }, async () => {
+  const root = tempDir();
+  for (const copy of ['a', 'b']) {
+    copySite(path.join(root, copy));
+    build(path.join(root, copy), copy);
+  }
+  const site = await serve(root);
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${site.url}a/${XOR}`);
+  await waitForBuild(page, 'a');
+  const other = await context.newPage();
+  other.on('pageerror', e => errors.push(`page error: ${e.message}`));
+  other.on('console', msg => { if (msg.type() === 'error') errors.push(`page console error: ${msg.text()}`); });
+  await other.goto(`${site.url}b/${XOR}`);
+  await waitForBuild(other, 'b');
+  const scopes = await page.evaluate(() => navigator.serviceWorker.getRegistrations().then(rs => rs.map(r => r.scope).sort()));
+  assert.deepEqual(scopes, [`${site.url}a/`, `${site.url}b/`]);
+  const names = await cacheNames(page);
+  assert.equal(siteCaches(names, `${site.url}a/`).length, 1, JSON.stringify(names));
+  assert.equal(siteCaches(names, `${site.url}b/`).length, 1, JSON.stringify(names));
+
+  site.off();
+  await context.setOffline(true);
+  for (const [p, copy] of [[page, 'a'], [other, 'b']]) {
+    await p.reload();
+    assert.deepEqual(await waitForBuild(p, copy),
+      { html: copy, main: copy, css: copy, served: copy, controller: `${site.url}${copy}/sw.js` });
+    await waitForState(p, 'ready', LONG);
+  }
+  checkNoErrors(errors);
+  await context.close();
+});
