@@ -15,6 +15,9 @@ import { drawTiles, LayerHeatmaps } from './views/weights.js';
 import * as inspector from './views/inspector/index.js';
 import * as smallNetworks from './views/small/index.js';
 import * as saturation from './views/saturation/index.js';
+import * as files from './views/files/index.js';
+import * as session from './views/session/index.js';
+import { registerOffline } from './offline.js';
 
 const $ = id => document.getElementById(id);
 const PREDICT_EVERY_MS = 250;   // live re-prediction while training, at most this often
@@ -34,9 +37,14 @@ const state = {
   trainedBatches: 0, costBucket: { batches: 0, sum: 0 },   // cost not yet plotted
   paramsVersion: 0,     // +1 whenever the network's parameters may have changed (views compare it)
   predicting: false, predictAgain: false, lastPredict: 0,
+  evaluation: null,     // EVALUATION of a loaded network, before it trains
+  crash: null,          // { message, at } once a worker died (a new one is started at once)
+  pendingResume: null,  // an autosave record to resume once the worker and data are ready
+  resumeRecord: null, startModel: null, loadingModel: null,   // what the CONFIGURE on its way carries
 };
 
-const worker = new Worker('worker.js');
+// The worker is replaced when it dies (a trap, an abort, a bug): messages of an old one are ignored.
+let worker = null;
 const send = (type, payload = {}, transfer = []) => worker.postMessage({ type, ...payload }, transfer);
 
 // --- views -------------------------------------------------------------------------------------
@@ -60,6 +68,27 @@ const app = {
   pause: () => send(ToWorker.PAUSE),   // also when a START is on its way (the worker ignores a spare one)
   drawnPixels: () => (pad.pixels ? pad.pixels.slice() : null),   // the pad's 784 values, or null
   applyConfig: (config, options) => { settings.fill(config); applyConfig(config, options); },
+  // A model file the worker has read (MODEL_READ): its network, evaluated, ready to train on.
+  useModel: ({ name, model, params }) => {
+    const config = { ...state.config, dataset: 'mnist', sizes: model.sizes, activation: model.activation,
+      cost: model.cost };
+    state.pendingResume = null;   // the file is the later choice
+    state.startModel = { name, params, config };
+    app.applyConfig(config);
+  },
+  runRecord,
+  // An autosave record back into a network, exactly where it was (training does not start).
+  resume: record => {
+    state.pendingResume = record;
+    state.startModel = null;
+    state.autostarted = true;
+    state.startWhenReady = false;   // a Start pressed earlier was for another network
+    app.applyConfig(record.config);
+  },
+  // After a crash: a fresh network from the settings (built as soon as the new worker has the data).
+  startFresh: () => {
+    if (!state.run && state.crash) crashDecided();
+  },
 };
 
 const accuracyChart = new AccuracyChart($('accuracy-chart'));
@@ -113,11 +142,63 @@ function configure() {
   if (state.error && (!state.error.retry || !needsMnist())) state.error = null;
   state.run = null;          // the worker drops its network first, whatever follows
   state.configuring++;
-  // A preset with hand-set weights (Nielsen's NAND perceptron) starts from them, also after a
-  // reload of its link or a Reset.
+  // What this network starts from: an autosave to resume, a loaded file's weights (evaluated at
+  // once), or a preset's hand-set weights (Nielsen's NAND perceptron, also after a Reset). A
+  // resume or a file waiting for the data counts only if the settings are still its own.
+  const own = pending => (pending && sameConfig(pending.config, state.config) ? pending : null);
+  const record = own(state.pendingResume), model = record ? null : own(state.startModel);
+  state.pendingResume = state.startModel = null;
+  state.resumeRecord = record;
+  state.loadingModel = model;
+  if (state.crash) {   // the person has moved on from the crash notice
+    state.crash = null;
+    invalidate('crash');
+  }
   const preset = matchPreset(state.config);
-  send(ToWorker.CONFIGURE, { config: state.config, params: preset && preset.params });
+  const payload = { config: state.config };
+  if (record) payload.checkpoint = record.checkpoint;
+  else if (model) Object.assign(payload, { params: model.params, evaluate: true });
+  else if (preset && preset.params) payload.params = preset.params;
+  send(ToWorker.CONFIGURE, payload);
   invalidate('status');
+}
+
+// The autosave record of the run the worker holds, for a CHECKPOINT (storage/autosave.js keeps
+// it); null when there is nothing to save. Arrays are copied: the record is stored later.
+function runRecord(checkpoint) {
+  if (!state.run || state.configuring || !checkpoint || !checkpoint.bytes) return null;
+  const c = state.run.config;
+  return {
+    schema: 1, savedAt: Date.now(), config: c, checkpoint: checkpoint.bytes,
+    epoch: checkpoint.epoch, batch: checkpoint.batch, done: checkpoint.done,
+    epochs: state.epochs.slice(), costX: state.costX.slice(), cost: state.cost.slice(),
+    trainedBatches: state.trainedBatches, costBucket: { ...state.costBucket },
+    handEdited: Boolean(state.run.handEdited), loadedFrom: state.run.loadedFrom || null,
+    label: `[${c.sizes.join(',')}] eta ${c.eta} seed ${c.seed}`,
+  };
+}
+
+// After a crash, the person has chosen (start fresh, Start): build a network once the data is in.
+function crashDecided() {
+  state.crash = null;
+  invalidate('crash', 'status');
+  configure();
+}
+
+// The worker died: say so (views/session/ offers the autosave), keep everything the page shows,
+// and start a new worker, which fetches the data again (from the cache) but builds no network
+// until the person resumes or starts fresh.
+function workerDied(message) {
+  worker.terminate();
+  Object.assign(state, {
+    workerReady: false, data: null, loadRequested: false, files: new Map(), error: null, run: null,
+    configuring: 0, running: false, done: false, predicting: false, predictAgain: false,
+    startWhenReady: false, pendingResume: null, resumeRecord: null, loadingModel: null,
+    crash: { message, at: Date.now() },
+  });
+  state.paramsVersion++;
+  startWorker();
+  invalidate('status', 'crash', 'downloads', 'presets');
 }
 
 function requestPrediction() {
@@ -168,11 +249,15 @@ function applyHash() {
   invalidate('status', 'presets');
 }
 
+// After a crash no network is built until the person decides (resume or start fresh).
+const waitingAfterCrash = () => state.crash && !state.pendingResume;
+
 const handlers = {
   [FromWorker.READY]() {
     state.workerReady = true;
     if (needsMnist()) load();
-    else configure();
+    else if (!waitingAfterCrash()) configure();
+    invalidate('status');
   },
   [FromWorker.DOWNLOAD]({ file, received, total }) {
     state.files.set(file, { received, total });
@@ -180,7 +265,8 @@ const handlers = {
   },
   [FromWorker.DATA_READY]({ train, test }) {
     state.data = { train, test };
-    invalidate('downloads');
+    invalidate('downloads', 'status');
+    if (waitingAfterCrash()) return;
     if (needsMnist() || !state.run) configure();
   },
   [FromWorker.DATA_ERROR]({ file, message }) {
@@ -193,16 +279,25 @@ const handlers = {
     state.loadRequested = false;               // a later network that needs MNIST asks again
     invalidate('downloads', 'status');
   },
-  [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch }) {
+  [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch, epoch, batch, resumed }) {
     state.configuring = Math.max(0, state.configuring - 1);
     if (state.configuring) return;   // already replaced by a newer CONFIGURE
-    state.run = { config, layout, batchesPerEpoch, preset: matchPreset(config) };
+    const record = resumed ? state.resumeRecord : null, model = state.loadingModel;
+    state.resumeRecord = state.loadingModel = null;
+    state.run = { config, layout, batchesPerEpoch, preset: matchPreset(config),
+      loadedFrom: model ? model.name : null };
     state.paramsVersion++;
-    Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null,
+    Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null, evaluation: null,
       trainedBatches: 0, costBucket: { batches: 0, sum: 0 }, diverged: null, done: false });
+    if (record) {   // the run as it was saved (copies: the record stays as it was stored)
+      Object.assign(state, { epochs: record.epochs.slice(), costX: record.costX.slice(), cost: record.cost.slice(),
+        trainedBatches: record.trainedBatches, costBucket: { ...record.costBucket }, done: record.done });
+      Object.assign(state.run, { handEdited: record.handEdited, loadedFrom: record.loadedFrom });
+      if (epoch || batch) state.progress = { epoch, batch, cost: null, examplesPerSecond: null };
+    }
     heatmaps.setLayout(layout);
     confusion.clear();
-    invalidate('status', 'cost', 'accuracy', 'weights', 'presets');
+    invalidate('status', 'cost', 'accuracy', 'weights', 'presets', 'confusion');
     requestPrediction();
     if ((state.autostart && !state.autostarted) || state.startWhenReady) {
       state.autostarted = true;
@@ -248,6 +343,14 @@ const handlers = {
       requestPrediction();
     }
   },
+  [FromWorker.EVALUATION](e) {
+    if (state.configuring || !state.run) return;
+    state.evaluation = e;
+    invalidate('status', 'confusion');
+  },
+  [FromWorker.CRASHED]({ message }) {
+    workerDied(message);
+  },
   [FromWorker.STEP_APPLIED]: changedByHand,
   [FromWorker.PARAM_SET]: changedByHand,
   [FromWorker.ERROR]({ message }) {
@@ -287,20 +390,34 @@ function addCost(p) {
   return true;
 }
 
-worker.addEventListener('message', e => {
-  const type = e.data && e.data.type;
-  if (handlers[type]) handlers[type](e.data);
-  for (const fn of listeners.get(type) || []) fn(e.data);
-});
-worker.addEventListener('error', e => {
-  state.error = { message: `The training worker failed to start (${e.message || 'worker.js'}). ` +
-    'Reload the page; if it persists, the site is incomplete.', retry: false };
-  invalidate('status');
-});
+function startWorker() {
+  const me = new Worker('worker.js');
+  worker = me;
+  me.addEventListener('message', e => {
+    if (me !== worker) return;   // a dead worker's last words
+    const type = e.data && e.data.type;
+    if (handlers[type]) handlers[type](e.data);
+    for (const fn of listeners.get(type) || []) fn(e.data);
+  });
+  // An exception nothing in the worker caught: before READY the site is broken; after it, the
+  // worker is replaced.
+  me.addEventListener('error', e => {
+    if (me !== worker) return;
+    e.preventDefault();
+    if (state.workerReady) return workerDied(e.message || 'an uncaught error');
+    state.error = { message: `The training worker failed to start (${e.message || 'worker.js'}). ` +
+      'Reload the page; if it persists, the site is incomplete.', retry: false };
+    invalidate('status');
+  });
+}
+startWorker();
 
 // --- buttons -----------------------------------------------------------------------------------
 $('start').addEventListener('click', () => {
-  if (state.run && !state.configuring) send(ToWorker.START);
+  if (!state.run && state.crash) {   // after a crash: a fresh network, trained
+    state.startWhenReady = true;
+    crashDecided();
+  } else if (state.run && !state.configuring) send(ToWorker.START);
   else state.startWhenReady = true;   // a lecturer need not wait for the download
   invalidate('status');
 });
@@ -327,8 +444,9 @@ function render() {
     drawTiles($('weights'), state.params, state.run.layout[0]);
     heatmaps.draw(state.params);
   }
-  if (dirty.has('confusion') && state.epochs.length) {
-    confusion.draw(state.epochs[state.epochs.length - 1].confusion);
+  if (dirty.has('confusion')) {   // the last epoch's, or a loaded network's before training
+    const last = state.epochs[state.epochs.length - 1] || state.evaluation;
+    if (last) confusion.draw(last.confusion);
   }
   if (dirty.has('presets')) {
     presets.draw(state.run && state.run.preset, bestEpoch(state.epochs));
@@ -342,7 +460,8 @@ function render() {
   for (const part of parts) for (const fn of renderers.get(part) || []) fn(state);
 }
 
-for (const view of [inspector, smallNetworks, saturation]) view.mount(app);
+for (const view of [inspector, smallNetworks, saturation, files, session]) view.mount(app);
 
 applyHash();
 invalidate('status', 'downloads', 'cost', 'accuracy', 'presets');
+registerOffline(app);

@@ -27,8 +27,11 @@ export const DEFAULT_CONFIG = Object.freeze({
 export const ToWorker = Object.freeze({
   LOAD: 'load',             // { dataUrl, stallSeconds? }  fetch (or re-fetch) the four files;
                             //   stallSeconds: no bytes for that long fails the file (tests; 15)
-  CONFIGURE: 'configure',   // { config, params? }    a fresh network from config (also: reset);
-                            //   params: starting weights in the layout's order (a preset's)
+  CONFIGURE: 'configure',   // { config, params?, checkpoint?, evaluate? }  a fresh network from
+                            //   config (also: reset); params: starting weights in the layout's
+                            //   order (a preset's, a loaded file's); checkpoint: a CHECKPOINT's
+                            //   bytes to resume exactly where they were taken (wins over params);
+                            //   evaluate: post EVALUATION of the new network before any training
   START: 'start',           // {}                     train until the last epoch or a pause
   PAUSE: 'pause',           // {}                     stop after the current chunk
   STEP: 'step',             // {}                     train exactly one mini-batch
@@ -43,7 +46,15 @@ export const ToWorker = Object.freeze({
   CURVES: 'curves',         // { lo, hi, n }          the activation functions and derivatives
   EXPORT_TRACE: 'export-trace',  // { id, dataset }    TRACE id as the README's JSON text (built in
                                  //   the worker: 50,000 numbers are too many for a page frame)
+  SAVE_MODEL: 'save-model',      // { format: 'bplm'|'json' }  the current network as a file
+  READ_MODEL: 'read-model',      // { file: File|Blob, name }  decode a model file (either format,
+                                 //   told apart by content); the current network is not touched
+  CHECKPOINT: 'checkpoint',      // {}                 post a CHECKPOINT now
 });
+
+// The largest model file the page reads: bigger ones are refused before a byte is read. The
+// worker takes the figure from the core (Lab.maxModelFileBytes); this copy is for the page's text.
+export const MAX_MODEL_FILE_MB = 64;
 
 /**
  * Which example a TRACE or GRAD_CHECK is about.
@@ -62,7 +73,10 @@ export const FromWorker = Object.freeze({
   DATA_READY: 'data-ready',       // { train, test }                      image counts
   DATA_ERROR: 'data-error',       // { file, message }                    failed, truncated or corrupt
                                   //   file: a name of MNIST_FILES (no .gz; '' for the whole data)
-  CONFIGURED: 'configured',       // { config, layout, params, batchesPerEpoch }
+  CONFIGURED: 'configured',       // { config, layout, params, batchesPerEpoch, epoch, batch, resumed }
+                                  //   epoch, batch: where it stands (not 0 after a checkpoint);
+                                  //   resumed: CONFIGURE's checkpoint was restored; resumeError:
+                                  //   why it was not (this network is then a fresh one)
   PROGRESS: 'progress',           // { epoch, batch, cost, examplesPerSecond, params }  batch: in
                                   //   the epoch (of CONFIGURED's batchesPerEpoch); params:
                                   //   Float32Array copy, at most a few per second
@@ -85,6 +99,21 @@ export const FromWorker = Object.freeze({
                                   //   STEP_APPLIED and a few times a second while training
   CURVES: 'curves',               // { z, curves: { sigmoid|tanh|relu|step: { a, fp } } }
   TRACE_JSON: 'trace-json',       // { id, text } | { id, error }         for EXPORT_TRACE
+  MODEL_FILE: 'model-file',       // { format, bytes: Uint8Array, ms } | { format, error }  SAVE_MODEL's
+                                  //   file (json: UTF-8 text); ms: the core's time to write it
+  MODEL_READ: 'model-read',       // { name, format: 'bplm'|'json', model: { sizes, activation, cost },
+                                  //   params: Float32Array, bytes, ms } | { name, error }  READ_MODEL's
+                                  //   answer; error: one sentence naming what is wrong with the file
+  EVALUATION: 'evaluation',       // { testCorrect, testTotal, testCost, validationCorrect,
+                                  //   validationTotal, validationCost, confusion }  the network as
+                                  //   configured, before training (CONFIGURE's evaluate)
+  CHECKPOINT: 'checkpoint',       // { bytes: Uint8Array, epoch, batch, done, why }  everything exact
+                                  //   resume needs (weights, epoch and mini-batch reached, the
+                                  //   shuffle and its RNG): after every EPOCH of an MNIST run, on
+                                  //   pause, after a Step, a hand edit, CONFIGURE and on request;
+                                  //   why: 'epoch' | 'pause' | 'step' | 'edit' | 'configure' | 'request'
+  CRASHED: 'crashed',             // { message }  the module trapped or aborted: this worker is done;
+                                  //   the page starts a new one
 });
 
 /**

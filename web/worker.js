@@ -43,6 +43,13 @@ self.onmessage = (event) => {
   if (module) handle(event.data);
   else queue.push(event.data);
 };
+// A trap inside a callback that has no try (a promise's, a timer's) still ends this worker cleanly.
+self.addEventListener('unhandledrejection', (event) => {
+  if (module && isCrash(event.reason)) {
+    event.preventDefault();
+    crash(event.reason);
+  }
+});
 
 (async () => {
   try {
@@ -75,7 +82,7 @@ function handle(message) {
   try {
     switch (message && message.type) {
       case T.LOAD: load(message.dataUrl, message.stallSeconds).catch(failed); break;
-      case T.CONFIGURE: configure(message.config, message.params); break;
+      case T.CONFIGURE: configure(message); break;
       case T.START: start(); break;
       case T.PAUSE: pause(); break;
       case T.STEP: step(); break;
@@ -86,6 +93,9 @@ function handle(message) {
       case T.SET_PARAM: setParam(message.index, message.text); break;
       case T.SATURATION: postSaturation(message); break;
       case T.CURVES: curves(message); break;
+      case T.SAVE_MODEL: saveModel(message.format); break;
+      case T.READ_MODEL: readModel(message.file, message.name).catch(failed); break;
+      case T.CHECKPOINT: postCheckpoint('request'); break;
       case T.EXPORT_TRACE:
         exportTrace(message.id, message.dataset)
           .catch(e => post(P.FromWorker.TRACE_JSON, { id: message.id, error: messageOf(e) }));
@@ -97,8 +107,24 @@ function handle(message) {
   }
 }
 
+// A trap (out of bounds, unreachable, out of memory) or an Emscripten abort leaves the module in
+// no state to go on: say so and end this worker; the page starts a new one (and can resume from
+// the last CHECKPOINT). Anything else is an error of one request, and the worker goes on.
+function isCrash(e) {
+  return e instanceof WebAssembly.RuntimeError || /^Aborted\(/.test(messageOf(e));
+}
+
+function crash(e) {
+  running = false;
+  module = null;   // nothing more is handled: messages that still arrive are dropped
+  self.onmessage = null;
+  post(P.FromWorker.CRASHED, { message: messageOf(e) });
+  self.close();
+}
+
 // Divergence stops training and keeps the weights; anything else is reported as an error.
 function failed(e) {
+  if (isCrash(e)) return crash(e);
   const wasRunning = running;
   running = false;
   if (e && e.name === 'DivergedError') {
@@ -156,7 +182,9 @@ function small() {
   return Boolean(config) && config.dataset !== undefined && config.dataset !== 'mnist';
 }
 
-function configure(newConfig, startParams) {
+// A fresh network from config, starting from `params` (a preset's, a loaded file's) or resuming a
+// CHECKPOINT's bytes exactly; `evaluate`: score it before any training (a loaded network).
+function configure({ config: newConfig, params: startParams, checkpoint, evaluate }) {
   stopAndDropLab();
   const table = newConfig.dataset !== undefined && newConfig.dataset !== 'mnist';
   if (!table && !data) throw new Error('The MNIST data is not loaded yet: wait for it (or retry the download).');
@@ -166,15 +194,83 @@ function configure(newConfig, startParams) {
   traced.clear();
   config = newConfig;
   if (startParams) lab.setParams(Float32Array.from(startParams));
+  let resumed = false, resumeError;
+  if (checkpoint) {
+    try {
+      lab.restore(checkpoint);
+      resumed = true;
+    } catch (e) {
+      if (isCrash(e)) throw e;
+      resumeError = messageOf(e);   // said with CONFIGURED: this CONFIGURE did not fail
+    }
+  }
   pending = { examples: 0, costSum: 0 };
   last = { cost: null, examplesPerSecond: null };
   const params = paramsCopy();
   post(P.FromWorker.CONFIGURED, {
     config, layout: lab.layout(), params, batchesPerEpoch: lab.batchesPerEpoch(),
+    epoch: lab.epoch(), batch: lab.batchInEpoch(), resumed, resumeError,
   }, [params.buffer]);
+  if (evaluate) {
+    const e = lab.evaluate();
+    post(P.FromWorker.EVALUATION, e, [e.confusion.buffer]);
+  }
   postState();
   postSaturation();
   postSurface();
+  if ((startParams || resumed) && !table) postCheckpoint('configure');
+}
+
+// ---- model files and checkpoints -----------------------------------------------------------------
+
+function saveModel(format) {
+  try {
+    requireLab();
+    const t0 = performance.now();
+    const bytes = format === 'json' ? lab.saveModelJson() : lab.saveModel();
+    post(P.FromWorker.MODEL_FILE, { format, bytes, ms: performance.now() - t0 }, [bytes.buffer]);
+  } catch (e) {
+    if (isCrash(e)) throw e;
+    post(P.FromWorker.MODEL_FILE, { format, error: messageOf(e) });
+  }
+}
+
+// The file is read here, off the page's thread, and only if it is small enough to be a model.
+async function readModel(file, name) {
+  const reply = payload => post(P.FromWorker.MODEL_READ, { name, ...payload }, buffersOf(payload));
+  const limit = module.Lab.maxModelFileBytes();
+  if (!file || typeof file.arrayBuffer !== 'function') return reply({ error: `${name}: not a file` });
+  if (file.size > limit) {
+    return reply({ error: `${name}: the file has ${Math.floor(file.size / 2 ** 20)} MB; a model file is ` +
+      `at most ${limit / 2 ** 20} MB (is it a model file?)` });
+  }
+  let bytes;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    return reply({ error: `${name}: the file could not be read (${messageOf(e)})` });
+  }
+  const t0 = performance.now();
+  try {
+    const m = module.Lab.readModel(bytes, name, 784, 10);   // the lab's MNIST networks
+    reply({ ...m, bytes: bytes.length, ms: performance.now() - t0 });
+  } catch (e) {
+    if (isCrash(e)) throw e;
+    reply({ error: messageOf(e) });
+  }
+}
+
+// Everything exact resume needs, for the page's autosave (a truth table's is its own business:
+// an epoch there is a single step, so only pauses and ends are saved).
+let checkpointVersion = -1;   // the `version` of the last CHECKPOINT posted
+function postCheckpoint(why) {
+  if (!lab) return;
+  if (why !== 'request' && version === checkpointVersion) return;   // nothing changed since
+  const bytes = lab.checkpoint();
+  checkpointVersion = version;
+  post(P.FromWorker.CHECKPOINT, {
+    bytes, epoch: lab.epoch(), batch: lab.batchInEpoch(), done: done(), why,
+  }, [bytes.buffer]);
 }
 
 // ---- training: chunks of mini-batches, messages handled between them ---------------------------
@@ -229,6 +325,7 @@ function pause() {
   running = false;
   postProgress(true);
   postState();
+  postCheckpoint('pause');
 }
 
 function step() {
@@ -239,6 +336,7 @@ function step() {
   postProgress(true);
   endEpochIfDone();
   postState();
+  postCheckpoint('step');
 }
 
 function runChunk() {
@@ -277,6 +375,7 @@ function runChunk() {
     if (finished) {
       running = false;
       postState();
+      postCheckpoint('pause');
       return;
     }
     scheduleChunk();
@@ -297,7 +396,10 @@ function endEpochIfDone() {
   if (!lab.epochDone()) return false;
   const r = lab.finishEpoch();
   post(P.FromWorker.EPOCH, r, [r.confusion.buffer]);
-  if (!small()) postSaturation();   // a truth table's (an epoch a step) goes with PROGRESS
+  if (!small()) {
+    postSaturation();   // a truth table's (an epoch a step) goes with PROGRESS
+    postCheckpoint('epoch');
+  }
   return true;
 }
 
@@ -427,6 +529,7 @@ function applyStep(id) {
     return { params: paramsCopy() };
   });
   postSurface();
+  postCheckpoint('edit');
 }
 
 function gradCheck(id, example, perLayer = 5) {
@@ -447,6 +550,7 @@ function setParam(index, text) {
   post(P.FromWorker.PARAM_SET, { index, value, params }, [params.buffer]);
   postSurface();
   postSaturation();
+  postCheckpoint('edit');
 }
 
 // ---- PREDICT ----------------------------------------------------------------------------------

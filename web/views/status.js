@@ -36,7 +36,10 @@ function statusText(state) {
   if (state.error) {
     return ['error', state.error.retry ? 'The MNIST download failed: retry below.' : 'Stopped: see the message below.'];
   }
-  if (!state.workerReady) return ['starting', 'Starting the training worker…'];
+  if (!state.workerReady) {
+    return state.crash ? ['starting', 'The training worker stopped: starting a new one…']
+      : ['starting', 'Starting the training worker…'];
+  }
   const then = state.startWhenReady ? ' Training starts as soon as it is in.' : '';
   const truth = isTruthTable(state.config.dataset);
   if (!state.data && !truth) {
@@ -49,6 +52,9 @@ function statusText(state) {
     const mb = bytes => (bytes / 1e6).toFixed(1);
     return ['loading', `Downloading MNIST: ${mb(received)} ` +
       `${known ? `of ${mb(total)} MB` : 'MB so far'}…${then}`];
+  }
+  if (state.crash && !state.run) {
+    return ['crashed', 'A new training worker is ready: resume from the autosave or start fresh (above).'];
   }
   if (!state.run || state.configuring) return ['configuring', `Building the network…${then}`];
   const { epochs } = state.run.config, done = state.epochs.length;
@@ -70,6 +76,12 @@ function statusText(state) {
     : `MNIST ready: ${count(state.data.train)} training and ${count(state.data.test)} test images.`;
   // A weight typed in the diagram or the inspector's step applied (main.js marks the run).
   const byHand = state.run.handEdited ? ' Weights changed by hand: the run is off its seed\'s path.' : '';
+  if (!state.progress && !done && state.run.loadedFrom) {
+    const e = state.evaluation;
+    return ['ready', `${dataLine} Network loaded from ${state.run.loadedFrom}` +
+      `${e ? `: ${percent(e.testCorrect / e.testTotal)} on the test set before training` : ''}. ` +
+      `Start trains on from it.${byHand}`];
+  }
   if (!state.progress && !done) return ['ready', `${dataLine} Press Start.${byHand}`];
   return ['paused', `Paused in epoch ${done + 1} of ${epochs}. Resume, step or reset.${byHand}`];
 }
@@ -107,13 +119,15 @@ export function renderStatus(state) {
   $('retry').hidden = !(state.error && state.error.retry);
 
   const last = state.epochs[state.epochs.length - 1];
-  const test = last ? accuracy(last) : null;
+  // Before the first epoch, a loaded network's evaluation (main.js: state.evaluation).
+  const scored = last || (state.run && state.evaluation) || null;
+  const test = scored ? accuracy(scored) : null;
   const alarm = $('alarm');
   // Near chance means something only for the ten digits.
   const truth = isTruthTable(state.config.dataset);
   setText(alarm, state.diverged
     ? state.diverged.charAt(0).toUpperCase() + state.diverged.slice(1)
-    : test !== null && test < CHANCE && state.run && !truth ? nearChance(state, test) : '');
+    : last && test < CHANCE && state.run && !truth ? nearChance(state, test) : '');
   alarm.hidden = !alarm.textContent;
   // Divergence is an alarm; near chance is a caution: with a tiny η it is what the book shows.
   alarm.classList.toggle('caution', !state.diverged);
@@ -125,7 +139,8 @@ export function renderStatus(state) {
   const canTrain = ready && !state.running && !state.done && !state.diverged && !untrainable;
   const early = !ready && !state.error && !state.startWhenReady && !untrainable;
   $('start').disabled = !(canTrain || early);
-  setText($('start'), state.done ? 'Done' : p || state.epochs.length ? 'Resume' : 'Start');
+  // Without a network (after a crash) Start builds a fresh one: it resumes nothing.
+  setText($('start'), state.done ? 'Done' : state.run && (p || state.epochs.length) ? 'Resume' : 'Start');
   $('pause').disabled = !(ready && state.running);
   $('step').disabled = !canTrain;
   $('reset').disabled = !(state.data || (truth && state.workerReady));
@@ -134,9 +149,12 @@ export function renderStatus(state) {
 
   const epoch = $('epoch');
   epoch.dataset.value = String(state.epochs.length);
-  setText(epoch, state.run ? `${state.epochs.length} / ${state.run.config.epochs}` : '0');
+  // The charts' run stays on screen after a crash, its network gone: so does its count.
+  const epochsOf = (state.run || state.epochs.length ? (state.run || state).config.epochs : null);
+  setText(epoch, epochsOf ? `${state.epochs.length} / ${epochsOf}` : '0');
   const testAccuracy = $('test-accuracy');
   setText(testAccuracy, test === null ? '–' : percent(test));
+  setTitle(testAccuracy, !last && test !== null ? 'The loaded network, before any training' : '');
   if (test === null) delete testAccuracy.dataset.value;
   else testAccuracy.dataset.value = String(test);
   setText($('speed'), p && state.running && p.examplesPerSecond

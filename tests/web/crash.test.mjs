@@ -1,0 +1,108 @@
+// Browser end-to-end test of a crashed training worker (main.js's workerDied, the worker's crash()):
+// an uncaught trap in the worker and a trap the worker catches itself. Each time the page says what
+// happened, starts a new worker by itself (no reload), keeps the drawing, the settings and the
+// charts, and offers the last autosave, which resumes and trains on; or starts fresh. The crash is
+// made from the test through Playwright's handle on the worker: the page has no switch for it.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  siteAndBrowser, openPage, byTestId, waitForValue, numberValue, waitForState, screenshot,
+} from './browser.mjs';
+
+const LONG = 120_000;
+const env = siteAndBrowser();
+const RUN = '#sizes=784,30,10&eta=3&batch=10&epochs=3&seed=1';
+
+// A digit on the draw pad, stroke by stroke with the mouse.
+async function drawOne(page) {
+  const pad = page.locator('#draw');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 12 });
+  await page.mouse.up();
+}
+const processedInk = page => page.locator('#processed').evaluate(c => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let ink = 0;
+  for (let i = 0; i < d.length; i += 4) ink += d[i] + d[i + 1] + d[i + 2] < 600 ? 1 : 0;
+  return ink;
+});
+const chartPoints = page => page.evaluate(() => document.querySelectorAll('#accuracy-chart canvas').length);
+
+// Trains until the autosave holds epoch 1, pauses, and hands back the worker's handle.
+async function trainOneEpoch(page) {
+  await page.goto(env.site.url + RUN);
+  await waitForState(page, 'ready', LONG);
+  await byTestId(page, 'start').click();
+  await waitForValue(page, 'epoch', 1, LONG);
+  await byTestId(page, 'pause').click();
+  await waitForState(page, 'paused', LONG);
+  await waitForValue(page, 'autosave', 1, LONG);
+  const workers = page.workers();
+  assert.equal(workers.length, 1, 'one worker');
+  return workers[0];
+}
+
+test('an uncaught trap: the page says so, a new worker comes, the autosave resumes, nothing is lost', { timeout: 4 * LONG }, async () => {
+  const { context, page, errors } = await openPage(env.browser);
+  const worker = await trainOneEpoch(page);
+  const epoch1 = await byTestId(page, 'test-accuracy').getAttribute('data-value');
+  await drawOne(page);
+  const ink = await processedInk(page);
+  assert.ok(ink > 10, 'the pad shows the drawn digit');
+  const hash = await page.evaluate(() => location.hash);
+
+  const reborn = page.waitForEvent('worker', { timeout: LONG });
+  await worker.evaluate(() => setTimeout(() => {
+    throw new WebAssembly.RuntimeError('memory access out of bounds (made by a test)');
+  }));
+  await reborn;   // a new worker, started by the page itself
+  const session = byTestId(page, 'session');
+  await session.waitFor({ state: 'visible', timeout: LONG });
+  const text = await byTestId(page, 'session-text').textContent();
+  assert.match(text, /memory access out of bounds/, text);
+  assert.match(text, /epoch 1/, text);
+  await waitForState(page, 'crashed', LONG);   // the new worker has the data: waiting for a choice
+  await screenshot(page, 'crashed-worker.png', { fullPage: false });
+  // Nothing else lost: the drawing, the settings in the address bar, the charts and the epoch count.
+  assert.equal(await processedInk(page), ink);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await numberValue(page, 'epoch'), 1);
+  assert.equal(await byTestId(page, 'test-accuracy').getAttribute('data-value'), epoch1);
+  assert.ok(await chartPoints(page) > 0);
+
+  await byTestId(page, 'resume').click();
+  await waitForState(page, 'paused', LONG);   // epoch 1 done, paused: where the autosave stood
+  assert.equal(await numberValue(page, 'epoch'), 1);
+  assert.equal(await byTestId(page, 'test-accuracy').getAttribute('data-value'), epoch1);
+  await byTestId(page, 'resume').waitFor({ state: 'hidden', timeout: LONG });   // the offer is taken
+  await byTestId(page, 'start').click();
+  await waitForState(page, 'done', 3 * LONG);
+  assert.equal(await numberValue(page, 'epoch'), 3);
+  // The uncaught error is the worker's own report; nothing on the page failed.
+  assert.deepEqual(errors.filter(e => !/made by a test/.test(e)), []);
+  await context.close();
+});
+
+test('a trap the worker catches ends that worker cleanly; Start fresh builds a new network', { timeout: 3 * LONG }, async () => {
+  const { context, page, errors } = await openPage(env.browser);
+  const worker = await trainOneEpoch(page);
+  await byTestId(page, 'start').click();
+  await waitForState(page, 'running', LONG);
+  const reborn = page.waitForEvent('worker', { timeout: LONG });
+  // What the worker does with a trap from the module in the middle of training.
+  await worker.evaluate(() => failed(new WebAssembly.RuntimeError('unreachable (made by a test)')));
+  await reborn;
+  await byTestId(page, 'session').waitFor({ state: 'visible', timeout: LONG });
+  assert.match(await byTestId(page, 'session-text').textContent(), /unreachable \(made by a test\)/);
+  await waitForState(page, 'crashed', LONG);
+  await byTestId(page, 'start-fresh').click();
+  await waitForState(page, 'ready', LONG);
+  assert.equal(await numberValue(page, 'epoch'), 0);
+  await byTestId(page, 'start').click();
+  await waitForValue(page, 'batch', 50, LONG);   // the new worker trains
+  assert.deepEqual(errors.filter(e => !/made by a test/.test(e)), []);
+  await context.close();
+});
