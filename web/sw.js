@@ -17,8 +17,12 @@ const SCOPE = self.registration.scope;
 const SITE_PREFIX = 'backprop-lab-site ';
 const SITE_CACHE = `${SITE_PREFIX}${SCOPE} ${VERSION}`;
 // The data never changes: its cache outlives builds. Its entries are keyed by the full URL, so a
-// `data=` link to another host (one that allows CORS) is cached as well.
+// `data=` link to another host (one that allows CORS) is cached as well. A download is staged
+// first and kept only once the page's worker has read it whole and the core has checked it
+// (DATA_READY): a file cut short with a matching Content-Length must not be served forever.
 const DATA_CACHE = `backprop-lab-data ${SCOPE}`;
+const STAGING_CACHE = `backprop-lab-staging ${SCOPE}`;
+const staging = new Map();   // url -> the put into STAGING_CACHE under way
 // The four files of protocol.js's MNIST_FILES, gzipped, wherever they are fetched from.
 const MNIST_GZ = /\/(train|t10k)-(images-idx3|labels-idx1)-ubyte\.gz$/;
 
@@ -90,15 +94,19 @@ async function skipWaitingIfAlone(event) {
 
 const cacheable = response => response.status === 200 && (response.type === 'basic' || response.type === 'cors');
 
-// The page's worker downloaded MNIST before this service worker controlled it (the first visit):
-// fetch what is not cached yet, this time into the data cache (usually from the HTTP cache).
+// The page's worker has these MNIST files, checked (offline.js, on DATA_READY): keep them. Those
+// that came through here are staged; those it downloaded before this service worker controlled
+// it (the first visit) are fetched again, from the HTTP cache where it holds them.
 async function cacheData(urls) {
-  const cache = await caches.open(DATA_CACHE);
+  const [data, staged] = await Promise.all([caches.open(DATA_CACHE), caches.open(STAGING_CACHE)]);
   await Promise.all((Array.isArray(urls) ? urls : []).map(async url => {
     try {
-      if (!MNIST_GZ.test(new URL(url).pathname) || await cache.match(url, { ignoreVary: true })) return;
-      const response = await fetch(url, { mode: 'cors' });
-      if (cacheable(response)) await cache.put(url, response);
+      if (!MNIST_GZ.test(new URL(url).pathname) || await data.match(url, { ignoreVary: true })) return;
+      await staging.get(url);
+      let response = await staged.match(url, { ignoreVary: true });
+      if (!response) response = await fetch(url, { mode: 'cors', cache: 'force-cache' });
+      if (cacheable(response)) await data.put(url, response);
+      await staged.delete(url);
     } catch {
       // Offline, or another host without CORS: the page still has the data it downloaded.
     }
@@ -122,7 +130,7 @@ self.addEventListener('fetch', event => {
   }
   if (path === '' || path.endsWith('/')) path += 'index.html';
   if (own(PRECACHE, path)) event.respondWith(fromSiteCache(path, request));
-  else if (own(ON_DEMAND, path)) event.respondWith(onDemand(path, request));
+  else if (own(ON_DEMAND, path)) event.respondWith(onDemand(path, event));
 });
 
 // Only this build's cache answers: a page of this build never gets a file of another one.
@@ -131,31 +139,53 @@ async function fromSiteCache(path, request) {
   return hit || fetch(request);   // the cache was cleared under us: the network, as without us
 }
 
-// KaTeX: from the cache, else from the network, kept if its bytes are this build's. Other bytes
-// mean the host has a newer build: served (the equations still typeset) but not kept, and the
-// browser is asked to fetch the new service worker, whose arrival offline.js announces.
-async function onDemand(path, request) {
-  const key = new URL(path, SCOPE).href;
-  const hit = await caches.match(key, { cacheName: SITE_CACHE });
+// KaTeX: from the cache, else from the network, kept if its bytes are this build's. The first
+// request for any of it fetches all of it (600 KB), so that offline no step of the inspector lacks
+// a font. Other bytes mean the host has a newer build: refused like a failed download (the
+// inspector then shows its equations as TeX source, as it does without KaTeX), and the browser is
+// asked for the new service worker, whose arrival offline.js announces.
+async function onDemand(path, event) {
+  const hit = await caches.match(new URL(path, SCOPE).href, { cacheName: SITE_CACHE });
   if (hit) return hit;
+  event.waitUntil(Promise.all(Object.keys(ON_DEMAND).map(p => storeOnDemand(p).catch(() => {}))));
   try {
-    const response = await fetchChecked(path);
-    const cache = await caches.open(SITE_CACHE);
-    await cache.put(key, response.clone());
-    return response;
+    return (await storeOnDemand(path)).clone();
   } catch {
     self.registration.update().catch(() => {});
-    return fetch(request);
+    return Response.error();
   }
 }
 
-// MNIST: from the data cache, else from the network, kept once it has come in whole (a download
+// Fetches and caches one KaTeX file unless cached; one fetch per file however many ask.
+const storing = new Map();   // path -> Promise of the Response stored
+function storeOnDemand(path) {
+  if (!storing.has(path)) {
+    const key = new URL(path, SCOPE).href;
+    storing.set(path, (async () => {
+      const cache = await caches.open(SITE_CACHE);
+      const hit = await cache.match(key);
+      if (hit) return hit;
+      const response = await fetchChecked(path);
+      await cache.put(key, response.clone());
+      return response;
+    })().finally(() => storing.delete(path)));
+  }
+  return storing.get(path);
+}
+
+// MNIST: from the data cache, else from the network, staged once it has come in whole (a download
 // that is cut off or cancelled fails the put and leaves nothing behind).
 async function fromDataCache(event) {
-  const cache = await caches.open(DATA_CACHE);
-  const hit = await cache.match(event.request.url, { ignoreVary: true });
+  const url = event.request.url;
+  const hit = await caches.match(url, { cacheName: DATA_CACHE, ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(event.request);
-  if (cacheable(response)) event.waitUntil(cache.put(event.request.url, response.clone()).catch(() => {}));
+  if (cacheable(response)) {
+    const copy = response.clone();   // now: the page starts reading the response at once
+    const put = caches.open(STAGING_CACHE).then(cache => cache.put(url, copy));
+    const settled = put.catch(() => {}).finally(() => { if (staging.get(url) === settled) staging.delete(url); });
+    staging.set(url, settled);
+    event.waitUntil(settled);
+  }
   return response;
 }

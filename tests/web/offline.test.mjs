@@ -168,10 +168,16 @@ test('after one visit the lab opens and trains an epoch of MNIST offline, KaTeX 
   });
   const scope = await page.evaluate(() => navigator.serviceWorker.getRegistration().then(r => r.scope));
   assert.equal(scope, url);
-  // KaTeX comes when the inspector opens, and is kept.
+  // KaTeX comes when the inspector opens, and all of it is kept (every font of every step).
   await byTestId(page, 'inspect').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="bp-step"] .katex'), null, { timeout: LONG });
-  await until(page, 'KaTeX in the cache', () => caches.match('vendor/katex/katex.min.js').then(Boolean));
+  const katex = fs.readdirSync(path.join(SITE, 'vendor/katex'), { recursive: true })
+    .filter(f => fs.statSync(path.join(SITE, 'vendor/katex', f)).isFile()).length;
+  await until(page, `the ${katex} files of KaTeX in the cache`, async n => {
+    const site = (await caches.keys()).find(name => name.startsWith('backprop-lab-site '));
+    const keys = site ? await (await caches.open(site)).keys() : [];
+    return keys.filter(r => r.url.includes('/vendor/katex/')).length === n;
+  }, katex);
 
   site.off();
   await context.setOffline(true);
@@ -275,6 +281,50 @@ test('two copies on sub-paths of one host keep their own service workers and cac
       { html: copy, main: copy, css: copy, served: copy, controller: `${site.url}${copy}/sw.js` });
     await waitForState(p, 'ready', LONG);
   }
+  checkNoErrors(errors);
+  await context.close();
+});
+
+test('a download cut short is not kept: only data the page has read and checked is cached', { timeout: 2 * LONG }, async () => {
+  const root = tempDir();
+  fs.symlinkSync(SITE, path.join(root, 'lab'), 'dir');
+  const site = await serve(root);
+  const url = `${site.url}lab/`;
+  let cut = 0;
+  const { context, page, errors } = await openPage(browser, async ctx => {
+    // The service worker's first fetch of the test images gets half the bytes and a Content-Length
+    // to match: a response that looks whole.
+    await ctx.route('**/t10k-images-idx3-ubyte.gz', async route => {
+      if (!route.request().serviceWorker() || cut++ > 0) return route.continue();
+      const response = await route.fetch();
+      const body = (await response.body()).subarray(0, 1 << 20);
+      await route.fulfill({ response, body, headers: { ...response.headers(), 'content-length': String(body.length) } });
+    });
+  });
+  // A truth table first, so that MNIST is fetched once the service worker controls the page.
+  await page.goto(url + XOR);
+  await until(page, 'the service worker', () => Boolean(navigator.serviceWorker.controller));
+  await page.selectOption('#dataset', 'mnist');
+  await byTestId(page, 'error').waitFor({ state: 'visible', timeout: LONG });
+  assert.equal(cut, 1, 'the service worker did not fetch the test images');
+  assert.match(await byTestId(page, 'error').textContent(), /t10k-images-idx3-ubyte/);
+  const cached = () => page.evaluate(async () => {
+    const data = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
+    const cache = data && await caches.open(data);
+    return cache ? Promise.all((await cache.keys()).map(async r =>
+      [r.url.replace(/.*\//, ''), (await (await cache.match(r)).arrayBuffer()).byteLength])) : [];
+  });
+  assert.deepEqual(await cached(), [], 'a file was kept before the page had checked the data');
+
+  await byTestId(page, 'retry').click();
+  await waitForState(page, 'ready', LONG);
+  const sizes = Object.fromEntries(fs.readdirSync(path.join(SITE, 'data/mnist')).map(name =>
+    [name, fs.statSync(path.join(SITE, 'data/mnist', name)).size]));
+  await until(page, 'the four files in the data cache', async () => {
+    const data = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
+    return data && (await (await caches.open(data)).keys()).length === 4;
+  });
+  assert.deepEqual(Object.fromEntries(await cached()), sizes);
   checkNoErrors(errors);
   await context.close();
 });
