@@ -1,7 +1,7 @@
 // The worker (web/worker.js) driven message by message in headless Chromium, without the page:
 // broken downloads (404, truncated, cut off, corrupt, stalled), retry, training chunks, pause, step,
 // predict, config errors and divergence; the inspector's messages (TRACE, APPLY_STEP matched to
-// its trace, EXPORT_TRACE) and a truth table (no download, SURFACE, SET_PARAM, a step network). Not the page (tests/web/ drive that); skips if the
+// its trace, EXPORT_TRACE), the pause's CHECKPOINT, and a truth table (no download, SURFACE, SET_PARAM, a step network). Not the page (tests/web/ drive that); skips if the
 // WASM build, the gzipped MNIST of build.sh or Chromium ($BPL_CHROMIUM, else /usr/bin/chromium)
 // is missing.
 import { test, before, after } from 'node:test';
@@ -29,6 +29,7 @@ window.worker = new Worker('worker.js');
 worker.onmessage = (e) => {
   const m = { ...e.data, t: performance.now() };
   if (m.params) m.params = { length: m.params.length, finite: m.params.every(Number.isFinite) };
+  if (m.bytes) m.bytes = { length: m.bytes.length };   // a CHECKPOINT's or a model file's
   if (m.confusion) m.confusion = Array.from(m.confusion);
   log.push(m);
 };
@@ -195,7 +196,12 @@ test('training runs in chunks; pause, step and predict are handled between them'
   if (!paused.done) {   // a fast machine may finish the epoch before PAUSE arrives
     assert.ok(lastProgress.params.finite, 'the weights at the pause');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal((await since(n + log.length)).length, 0, 'nothing is trained after PAUSE');
+    // After the STATE: only the pause's CHECKPOINT (for the autosave), no more training.
+    const after = await since(n + log.length);
+    assert.deepEqual(after.filter((m) => m.type !== 'checkpoint'), [], 'nothing is trained after PAUSE');
+    const checkpoint = [...log, ...after].find((m) => m.type === 'checkpoint');
+    assert.equal(checkpoint && checkpoint.why, 'pause');
+    assert.equal(checkpoint.batch, lastProgress.batch, 'the checkpoint is where the pause stopped');
 
     n = await count();
     await send({ type: 'step' });
