@@ -8,34 +8,12 @@
 
 #include "checkpoint.hpp"
 #include "errors.hpp"
+#include "toy_data.hpp"
 #include "trainer.hpp"
 
 using namespace bpl;
 
 namespace {
-
-// n random sparse 6x6 images whose label is the brightest of 3 pixel groups (as test_trainer.cpp).
-struct Toy {
-    Images images;
-    Labels labels;
-    explicit Toy(size_t n, uint64_t seed = 9) {
-        images.rows = images.cols = 6;
-        Rng rng(seed);
-        std::vector<uint8_t> px(36);
-        for (size_t i = 0; i < n; ++i) {
-            for (auto& p : px) p = rng.uniform() < 0.7 ? 0 : uint8_t(1 + rng.below(100));
-            const int label = int(rng.below(3));
-            for (int k = 0; k < 6; ++k) px[label * 12 + k] = 255;
-            images.push(px.data());
-            labels.push_back(uint8_t(label));
-        }
-    }
-    Split split() const {
-        const size_t n = images.size(), v = n / 6;
-        return Split{Samples{&images, &labels, 0, n - 2 * v}, Samples{&images, &labels, n - 2 * v, v},
-                     Samples{&images, &labels, n - v, v}};
-    }
-};
 
 Config config() {
     Config c;

@@ -4,12 +4,10 @@
 // the z histograms of saturation and the activation curves. Skips if the build or data is missing.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 
 import { MNIST_FILES } from '../../web/protocol.js';
 import { PRESETS } from '../../web/config.js';
-import { loadModule, loadMnist, mnistFiles, moduleBuilt } from './load_module.mjs';
+import { loadModule, loadMnistWhole, mnistFiles, moduleBuilt } from './load_module.mjs';
 
 const files = mnistFiles(MNIST_FILES);
 const skip = !moduleBuilt() ? 'build/wasm is not built (./build.sh wasm)'
@@ -19,11 +17,7 @@ let m, data;
 before(async () => {
   if (skip) return;
   m = await loadModule();
-  data = await loadMnist(m, files, async (reader, file) => {
-    const bytes = readFileSync(file.path);
-    reader.feed(file.gzip ? gunzipSync(bytes) : bytes);
-    reader.finish();
-  });
+  data = await loadMnistWhole(m, files);
 });
 
 const nielsen = { sizes: [784, 30, 10], activation: 'sigmoid', cost: 'quadratic', init: 'gaussian',

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const glue = path.join(root, 'build/wasm/backprop_lab.js');
@@ -46,4 +47,13 @@ export async function loadMnist(m, files, feed) {
   }
   data.check();
   return data;
+}
+
+// The same, each file fed whole (gunzipped first if it is a .gz).
+export function loadMnistWhole(m, files) {
+  return loadMnist(m, files, async (reader, file) => {
+    const bytes = readFileSync(file.path);
+    reader.feed(file.gzip ? gunzipSync(bytes) : bytes);
+    reader.finish();
+  });
 }

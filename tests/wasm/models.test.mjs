@@ -4,11 +4,9 @@
 // checkpoint in a new Lab is the uninterrupted run. Skips if the build or MNIST is missing.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 
 import { MNIST_FILES } from '../../web/protocol.js';
-import { loadModule, loadMnist, mnistFiles, moduleBuilt } from './load_module.mjs';
+import { loadModule, loadMnistWhole, mnistFiles, moduleBuilt } from './load_module.mjs';
 
 const files = mnistFiles(MNIST_FILES);
 const skip = !moduleBuilt() ? 'build/wasm is not built (./build.sh wasm)'
@@ -20,11 +18,7 @@ const config = { sizes: [784, 30, 10], eta: 3, batch: 10, epochs: 3, seed: 1 };
 before(async () => {
   if (skip) return;
   m = await loadModule();
-  data = await loadMnist(m, files, async (reader, file) => {
-    const bytes = readFileSync(file.path);
-    reader.feed(file.gzip ? gunzipSync(bytes) : bytes);
-    reader.finish();
-  });
+  data = await loadMnistWhole(m, files);
 });
 
 const sameBits = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength),
