@@ -41,3 +41,17 @@ export function setAttr(node, name, value) {
 
 // Subscript digits: sub(12) -> "₁₂".
 export const sub = n => String(n).replace(/\d/g, d => '₀₁₂₃₄₅₆₇₈₉'[d]);
+
+// Hands bytes or text to the browser as a download of that name (a temporary link, its object URL
+// revoked once the download has the bytes).
+export function download(data, fileName, type) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

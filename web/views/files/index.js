@@ -4,7 +4,7 @@
 // core (SAVE_MODEL, READ_MODEL): nothing here parses one. Not the autosave (views/session/) and
 // not what a loaded network does to the run (main.js's app.useModel).
 import { ToWorker, FromWorker, MAX_MODEL_FILE_MB } from '../../protocol.js';
-import { setText } from '../dom.js';
+import { setText, download } from '../dom.js';
 import { SaveMenu } from './menu.js';
 import { FileDrop } from './drop.js';
 import {
@@ -12,19 +12,6 @@ import {
 } from './words.js';
 
 const $ = id => document.getElementById(id);
-
-// Hands bytes to the browser as a download of that name.
-function download(bytes, fileName, type) {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);   // once the download has its bytes
-}
 
 // Where the run stands, for the file's name: epochs trained and mini-batches into the next.
 function reached(state) {

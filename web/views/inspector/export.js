@@ -1,8 +1,8 @@
 // The trace of one example as JSON, for checking every number in numpy (README, "Trace export
 // (JSON)"): weights[l][j][k] is the weight from neuron k of layer l to neuron j of layer l+1,
 // as network2.py saves them; grad_w has the same layout; biases, z, a, delta, grad_b are one flat
-// list per weight layer. All from the trace: nothing is recomputed. Pure functions but download();
-// the worker imports this module to build the text (nothing here touches the DOM on import).
+// list per weight layer. All from the trace: nothing is recomputed. Pure functions: the worker
+// imports this module to build the text (the page saves it with dom.js's download).
 
 // The shortest decimal that reads back as the same float32 (np.float32(v) is the core's value).
 export function float32Text(v) {
@@ -63,17 +63,4 @@ export function exportedExample(example, dataset = 'mnist') {
 export function traceFileName(example, dataset = 'mnist') {
   const { set, index } = exportedExample(example, dataset);
   return `trace-${set}${index === null ? '' : `-${index}`}.json`;
-}
-
-// Saves text (the worker's JSON) as a file of that name.
-export function download(text, fileName) {
-  const blob = new Blob([text], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);   // once the download has its bytes
 }

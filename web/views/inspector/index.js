@@ -9,10 +9,10 @@ import { parseHash, formatHash } from '../../config.js';
 import { STEPS } from './equations.js';
 import { TraceView, buildStep } from './steps.js';
 import { gradCheckTable } from './gradcheck.js';
-import { traceFileName, download } from './export.js';
+import { traceFileName } from './export.js';
 import { loadTex, whenTypeset } from './tex.js';
 import { count, num } from './format.js';
-import { el, setText, setAttr } from '../dom.js';
+import { el, setText, setAttr, download } from '../dom.js';
 
 const $ = id => document.getElementById(id);
 const STEP_IDS = STEPS.map(s => s.id);
@@ -379,7 +379,7 @@ export function mount(app) {
     if (!asked || id !== asked.id) return;
     ins.exporting = null;
     if (error) ins.exportError = `Not exported: ${error}`;
-    else download(text, asked.fileName);
+    else download(text, asked.fileName, 'application/json');
     app.invalidate('inspector');
   });
   ui.close.addEventListener('click', close);
