@@ -31,6 +31,7 @@ export function mount(app) {
     storageProblem: '',   // the first storage failure (shown once)
     problemDismissed: false,
     crash: null,          // the state.crash shown
+    generation: 0,        // +1 at every Start fresh: a save begun before it does not count after
   };
   const ui = {
     banner: $('session'), text: $('session-text'), resume: $('resume'), fresh: $('start-fresh'),
@@ -49,8 +50,10 @@ export function mount(app) {
 
   function save(record) {
     session.latest = record;
+    const generation = session.generation;
     saveRun(record).then(stored => {
-      if (!stored) return;   // a Start fresh came first
+      // A Start fresh came first, or since (its clearRun runs after this put: nothing is stored).
+      if (!stored || generation !== session.generation) return;
       session.stored = { epoch: stored.epoch, batch: stored.batch, savedAt: stored.savedAt };
       redraw();
     }, failed);
@@ -104,6 +107,7 @@ export function mount(app) {
     session.notice = '';
     session.latest = null;
     session.stored = null;
+    session.generation++;
     clearRun().catch(failed);
     if (crashed) app.startFresh();   // after a crash no network is built until now
     redraw();
