@@ -508,7 +508,10 @@ public:
             return out;
         });
     }
-    static double max_model_file_bytes() { return double(bpl::max_model_file_bytes); }
+    // The size check of a file not yet read (the worker reads none that is too large).
+    static void check_model_file_size(double bytes, const std::string& name) {
+        guard([&] { bpl::check_model_file_size(uint64_t(bytes), name); });
+    }
 
     // Exact resume (checkpoint.hpp): the run as bytes, and those bytes put back into this Lab,
     // which must have been created with the same config on the same data.
@@ -646,7 +649,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("saveModel", &Lab::save_model)
         .function("saveModelJson", &Lab::save_model_json)
         .class_function("readModel", &Lab::read_model)
-        .class_function("maxModelFileBytes", &Lab::max_model_file_bytes)
+        .class_function("checkModelFileSize", &Lab::check_model_file_size)
         .function("checkpoint", &Lab::checkpoint)
         .function("restore", &Lab::restore)
         .function("evaluate", &Lab::evaluate)

@@ -141,10 +141,14 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
     return m;
 }
 
-ModelFormat model_format(const uint8_t* data, size_t n, const std::string& name) {
+void check_model_file_size(uint64_t n, const std::string& name) {
     if (n > max_model_file_bytes)
         throw Error(name + ": the file has " + std::to_string(n >> 20) + " MB; a model file is at most " +
                     std::to_string(max_model_file_bytes >> 20) + " MB (is it a model file?)");
+}
+
+ModelFormat model_format(const uint8_t* data, size_t n, const std::string& name) {
+    check_model_file_size(n, name);
     if (n >= 4 && std::memcmp(data, magic, 4) == 0) return ModelFormat::bplm;
     size_t i = 0;
     if (n >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) i = 3;  // a UTF-8 byte-order mark
@@ -202,11 +206,7 @@ void save_model(const std::string& path, const Model& m) {
 Model load_model(const std::string& path) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw Error("cannot open model file '" + path + "': " + std::strerror(errno));
-    const std::streamoff size = in.tellg();
-    if (size > std::streamoff(max_model_file_bytes)) {
-        const uint8_t none = 0;
-        model_format(&none, size_t(size), path);  // the size message, before reading a byte
-    }
+    check_model_file_size(uint64_t(in.tellg()), path);  // before reading a byte
     in.seekg(0);
     const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
                                      std::istreambuf_iterator<char>()};

@@ -33,6 +33,10 @@ size_t param_count(const std::vector<int>& sizes);
 // hold 16 million float32 parameters as BPLM, about 5 million as JSON.
 constexpr size_t max_model_file_bytes = size_t(64) << 20;
 
+// Throws Error, naming `name`, if a file of n bytes is too large to be a model file: checked
+// before a byte is read (by load_model, and by the page's worker for a chosen file).
+void check_model_file_size(uint64_t n, const std::string& name);
+
 enum class ModelFormat { bplm, json };
 const char* name(ModelFormat f);  // "bplm", "json"
 

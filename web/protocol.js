@@ -53,7 +53,7 @@ export const ToWorker = Object.freeze({
 });
 
 // The largest model file the page reads: bigger ones are refused before a byte is read. The
-// worker takes the figure from the core (Lab.maxModelFileBytes); this copy is for the page's text.
+// worker asks the core (Lab.checkModelFileSize); this copy is for the page's text.
 export const MAX_MODEL_FILE_MB = 64;
 
 /**

@@ -238,13 +238,14 @@ function saveModel(format) {
 // The file is read here, off the page's thread, and only if it is small enough to be a model.
 async function readModel(file, name) {
   const reply = payload => post(P.FromWorker.MODEL_READ, { name, ...payload }, buffersOf(payload));
-  const limit = module.Lab.maxModelFileBytes();
   if (!file || typeof file.arrayBuffer !== 'function') return reply({ error: `${name}: not a file` });
-  if (file.size > limit) {
-    return reply({ error: `${name}: the file has ${Math.floor(file.size / 2 ** 20)} MB; a model file is ` +
-      `at most ${limit / 2 ** 20} MB (is it a model file?)` });
-  }
   let bytes;
+  try {
+    module.Lab.checkModelFileSize(file.size, name);   // the core's limit and message, nothing read
+  } catch (e) {
+    if (isCrash(e)) throw e;
+    return reply({ error: messageOf(e) });
+  }
   try {
     bytes = new Uint8Array(await file.arrayBuffer());
   } catch (e) {

@@ -71,7 +71,9 @@ test('bad files are Errors naming the file and the problem', { skip }, () => {
   const small = new m.Lab({ sizes: [784, 20, 12] }, data);
   assert.throws(() => read(small.saveModel()), /gives 12 outputs, but the data here has 10 classes/);
   small.delete();
-  assert.equal(m.Lab.maxModelFileBytes(), 64 * 2 ** 20);
+  assert.doesNotThrow(() => m.Lab.checkModelFileSize(64 * 2 ** 20, 'big'));
+  assert.throws(() => m.Lab.checkModelFileSize(200 * 2 ** 20, 'big'),
+    (e) => e instanceof Error && /^big: the file has 200 MB; a model file is at most 64 MB/.test(e.message));
 });
 
 test('a checkpoint resumed in a new Lab continues the run exactly (after an epoch and mid-epoch)', { skip }, () => {
