@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "errors.hpp"
+#include "random_model.hpp"
 #include "model_file.hpp"
 #include "temp_dir.hpp"
 #include "rng.hpp"
@@ -40,17 +41,6 @@ void set_le(std::vector<uint8_t>& b, size_t at, int bytes, uint64_t v) {
 
 // After a deliberate edit, make the checksum right again so a structural check is what fires.
 void restamp(std::vector<uint8_t>& b) { set_le(b, b.size() - 4, 4, slow_crc32(b.data(), b.size() - 4)); }
-
-Model random_model(std::vector<int> sizes, Activation a, Cost c, uint64_t seed) {
-    Model m;
-    m.sizes = std::move(sizes);
-    m.activation = a;
-    m.cost = c;
-    Rng rng(seed);
-    m.params.resize(param_count(m.sizes));
-    for (float& p : m.params) p = float(rng.normal());
-    return m;
-}
 
 Model decode(const std::vector<uint8_t>& b) { return decode_model(b.data(), b.size(), "net.bplm"); }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "errors.hpp"
+#include "random_model.hpp"
 #include "model_json.hpp"
 #include "rng.hpp"
 #include "temp_dir.hpp"
@@ -15,17 +16,6 @@
 using namespace bpl;
 
 namespace {
-
-Model random_model(std::vector<int> sizes, Activation a, Cost c, uint64_t seed) {
-    Model m;
-    m.sizes = std::move(sizes);
-    m.activation = a;
-    m.cost = c;
-    Rng rng(seed);
-    m.params.resize(param_count(m.sizes));
-    for (float& p : m.params) p = float(rng.normal() * std::pow(10.0, double(rng.below(12)) - 6));
-    return m;
-}
 
 Model decode(const std::string& text) {
     return decode_model_json(reinterpret_cast<const uint8_t*>(text.data()), text.size(), "net.json");
@@ -73,7 +63,7 @@ TEST_CASE("the writer puts each neuron's weights in a row and each bias in a one
 TEST_CASE("every activation and cost round-trips bit for bit, floats in their shortest text") {
     for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::step})
         for (Cost c : {Cost::quadratic, Cost::cross_entropy, Cost::log_likelihood}) {
-            const Model m = random_model({5, 4, 3, 2}, a, c, 11 + int(a) * 3 + int(c));
+            const Model m = random_model({5, 4, 3, 2}, a, c, 11 + int(a) * 3 + int(c), true);
             const std::string text = encode_model_json(m);
             const Model back = decode(text);
             CAPTURE(name(a));
@@ -88,19 +78,19 @@ TEST_CASE("every activation and cost round-trips bit for bit, floats in their sh
             CHECK(text.size() < 16 * m.params.size() + 900);  // at most 9 significant digits a number
         }
     // Extremes of float32: denormals, the largest finite, negative zero.
-    Model m = random_model({2, 1}, Activation::sigmoid, Cost::quadratic, 1);
+    Model m = random_model({2, 1}, Activation::sigmoid, Cost::quadratic, 1, true);
     m.params = {1e-45f, -3.4028235e38f, -0.0f};
     CHECK(same_bits(decode(encode_model_json(m)).params, m.params));
 }
 
 TEST_CASE("the extras say what network2.py cannot: softmax output, tanh, relu and step layers") {
-    const std::string softmax = encode_model_json(random_model({3, 2}, Activation::sigmoid, Cost::log_likelihood, 2));
+    const std::string softmax = encode_model_json(random_model({3, 2}, Activation::sigmoid, Cost::log_likelihood, 2, true));
     CHECK(softmax.find(R"("cost": "CrossEntropyCost", "activation": "sigmoid", "output": "softmax")") != std::string::npos);
     CHECK(softmax.find("the same") != std::string::npos);
-    const std::string tanh = encode_model_json(random_model({3, 2}, Activation::tanh, Cost::quadratic, 3));
+    const std::string tanh = encode_model_json(random_model({3, 2}, Activation::tanh, Cost::quadratic, 3, true));
     CHECK(tanh.find(R"("activation": "tanh", "output": "sigmoid")") != std::string::npos);
     CHECK(tanh.find("WARNING: this network's hidden layers are tanh") != std::string::npos);
-    const std::string step = encode_model_json(random_model({3, 2}, Activation::step, Cost::quadratic, 4));
+    const std::string step = encode_model_json(random_model({3, 2}, Activation::step, Cost::quadratic, 4, true));
     CHECK(step.find(R"("activation": "step", "output": "step")") != std::string::npos);
     // Read: extras win, unknown keys are skipped whatever they hold, biases may be flat lists.
     const Model m = decode(R"({"biases": [[1, 2]], "extra": {"a": [1, {"b": null}], "c": "x"}, "sizes": [1, 2],)"
@@ -150,7 +140,7 @@ TEST_CASE("bad JSON is rejected with a message naming the problem") {
 
 TEST_CASE("files are told apart by content; .json is written as JSON; the size limit holds") {
     const TempDir dir("model_json");
-    const Model m = random_model({4, 3, 2}, Activation::relu, Cost::log_likelihood, 5);
+    const Model m = random_model({4, 3, 2}, Activation::relu, Cost::log_likelihood, 5, true);
     save_model(dir / "a.json", m);
     save_model(dir / "b.bplm", m);
     std::ifstream json(dir / "a.json");
@@ -177,7 +167,7 @@ TEST_CASE("files are told apart by content; .json is written as JSON; the size l
 }
 
 TEST_CASE("a model must fit the data: 784 inputs and 10 outputs for MNIST") {
-    Model m = random_model({784, 30, 10}, Activation::sigmoid, Cost::quadratic, 6);
+    Model m = random_model({784, 30, 10}, Activation::sigmoid, Cost::quadratic, 6, true);
     CHECK_NOTHROW(check_fits(m, 784, 10, "n"));
     m.sizes = {785, 30, 10};
     CHECK_THROWS_WITH_AS(check_fits(m, 784, 10, "n"), doctest::Contains("takes 785 inputs, but the images here have 784"), Error);

@@ -70,6 +70,15 @@ function waitForPausedSaved(page, perEpoch) {
   }, perEpoch, { timeout: LONG, polling: 'raf' });
 }
 
+// Start, an epoch or more of a batch=100 run (500 mini-batches an epoch) autosaved, then Pause,
+// and the paused run autosaved too.
+async function trainAnEpochAndPause(page) {
+  await byTestId(page, 'start').click();
+  await waitForAutosave(page, 1);
+  await byTestId(page, 'pause').click();
+  await waitForPausedSaved(page, 500);
+}
+
 async function saveBplm(page) {
   await byTestId(page, 'save-model').click();
   const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'save-bplm').click()]);
@@ -144,10 +153,7 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
 test('Start fresh discards the saved run; a new run\'s first epoch replaces it', { timeout: 4 * LONG }, async () => {
   const hash = '#sizes=784,30,10&batch=100&epochs=3&seed=5';
   const { context, page, errors } = await open(hash);
-  await byTestId(page, 'start').click();
-  await waitForAutosave(page, 1);
-  await byTestId(page, 'pause').click();
-  await waitForPausedSaved(page, 500);
+  await trainAnEpochAndPause(page);
   await page.reload();
   await offer(page).waitFor({ state: 'visible', timeout: LONG });
   assert.equal(await byTestId(page, 'autosave').getAttribute('data-state'), 'waiting');
@@ -162,10 +168,7 @@ test('Start fresh discards the saved run; a new run\'s first epoch replaces it',
 
   // A saved run on offer, and the student trains a new one instead: after its first epoch it is
   // the saved run, the offer closes and says so.
-  await byTestId(page, 'start').click();
-  await waitForAutosave(page, 1);
-  await byTestId(page, 'pause').click();
-  await waitForPausedSaved(page, 500);
+  await trainAnEpochAndPause(page);
   await page.reload();
   await offer(page).waitFor({ state: 'visible', timeout: LONG });
   const before = await savedRun(page);
@@ -192,10 +195,7 @@ test('Start fresh discards the saved run; a new run\'s first epoch replaces it',
 // --- a crashed worker ---------------------------------------------------------------------------
 test('a crashed worker: the notice offers the last autosave, and Resume brings the run back', { timeout: 2 * LONG }, async (t) => {
   const { context, page, errors } = await open('#sizes=784,30,10&batch=100&epochs=2&seed=7');
-  await byTestId(page, 'start').click();
-  await waitForAutosave(page, 1);
-  await byTestId(page, 'pause').click();
-  await waitForPausedSaved(page, 500);
+  await trainAnEpochAndPause(page);
   const saved = await savedRun(page);
   // The module trapping, as far as the page can tell: an exception nothing in the worker catches.
   const worker = page.workers().find(w => w.url().endsWith('/worker.js'));

@@ -150,8 +150,8 @@ export function renderStatus(state) {
   const epoch = $('epoch');
   epoch.dataset.value = String(state.epochs.length);
   // The charts' run stays on screen after a crash, its network gone: so does its count.
-  const epochsOf = (state.run || state.epochs.length ? (state.run || state).config.epochs : null);
-  setText(epoch, epochsOf ? `${state.epochs.length} / ${epochsOf}` : '0');
+  const total = state.run ? state.run.config.epochs : state.epochs.length ? state.config.epochs : null;
+  setText(epoch, total ? `${state.epochs.length} / ${total}` : '0');
   const testAccuracy = $('test-accuracy');
   setText(testAccuracy, test === null ? '–' : percent(test));
   setTitle(testAccuracy, !last && test !== null ? 'The loaded network, before any training' : '');
