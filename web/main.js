@@ -320,7 +320,7 @@ const handlers = {
     invalidate('status');
   },
   [FromWorker.EPOCH](e) {
-    if (state.configuring) return;
+    if (state.configuring || !state.run) return;   // a dropped network's last chunk (as PROGRESS)
     state.epochs.push(e);
     invalidate('status', 'accuracy', 'confusion', 'presets');
     requestPrediction();

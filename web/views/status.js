@@ -149,9 +149,8 @@ export function renderStatus(state) {
 
   const epoch = $('epoch');
   epoch.dataset.value = String(state.epochs.length);
-  // The charts' run stays on screen after a crash, its network gone: so does its count.
-  const total = state.run ? state.run.config.epochs : state.epochs.length ? state.config.epochs : null;
-  setText(epoch, total ? `${state.epochs.length} / ${total}` : '0');
+  // The charts' run stays on screen after a crash or a switch, its network gone: so does its count.
+  setText(epoch, state.run ? `${state.epochs.length} / ${state.run.config.epochs}` : String(state.epochs.length));
   const testAccuracy = $('test-accuracy');
   setText(testAccuracy, test === null ? '–' : percent(test));
   setTitle(testAccuracy, !last && test !== null ? 'The loaded network, before any training' : '');
