@@ -4,6 +4,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <malloc.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,12 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint.hpp"
 #include "config.hpp"
 #include "errors.hpp"
 #include "gradcheck.hpp"
 #include "idx.hpp"
 #include "mnist.hpp"
-#include "checkpoint.hpp"
 #include "model_file.hpp"
 #include "model_json.hpp"
 #include "saturation.hpp"
@@ -68,12 +70,46 @@ val typed_copy(const T* data, size_t n) {
     return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
 }
 
+// The misclassified test images (Evaluation::mistakes) as four typed arrays, one entry each.
+val mistakes_js(const std::vector<bpl::Mistake>& mistakes) {
+    const size_t n = mistakes.size();
+    std::vector<uint32_t> index(n);
+    std::vector<uint8_t> label(n), predicted(n);
+    std::vector<float> confidence(n);
+    for (size_t k = 0; k < n; ++k) {
+        index[k] = mistakes[k].index;
+        label[k] = mistakes[k].label;
+        predicted[k] = mistakes[k].predicted;
+        confidence[k] = mistakes[k].confidence;
+    }
+    val out = val::object();
+    out.set("index", typed_copy(index.data(), n));
+    out.set("label", typed_copy(label.data(), n));
+    out.set("predicted", typed_copy(predicted.data(), n));
+    out.set("confidence", typed_copy(confidence.data(), n));
+    return out;
+}
+
 // Copies a JS Uint8Array / Float32Array into staging with one TypedArray.set (no per-element calls).
 template <class T>
 void copy_from_js(const val& array, std::vector<T>& staging) {
     staging.resize(array["length"].as<size_t>());
     val(emscripten::typed_memory_view(staging.size(), staging.data())).call<void>("set", array);
 }
+
+// ---- live objects: the soak test's count of bound objects never deleted --------------------------
+
+// Objects of one bound class alive: constructed and not yet destroyed. A JS handle that is never
+// .delete()d keeps its C++ object alive, and this count up (tests/web/soak.test.mjs watches it).
+template <class Counted>
+class Live {
+public:
+    Live() { ++count; }
+    Live(const Live&) { ++count; }
+    Live& operator=(const Live&) = default;
+    ~Live() { --count; }
+    static inline int count = 0;
+};
 
 // ---- IdxReader: one MNIST file, fed in decompressed chunks as they arrive ----------------------
 
@@ -88,13 +124,16 @@ public:
             reader_.feed(staging_.data(), staging_.size());
         });
     }
-    void finish() { guard([&] { reader_.finish(); }); }
+    void finish() {
+        guard([&] { reader_.finish(); });
+    }
     double bytes_received() const { return double(reader_.bytes_received()); }
     double bytes_expected() const { return double(reader_.bytes_expected()); }
     bpl::IdxReader& reader() { return reader_; }
 
 private:
     bpl::IdxReader reader_;
+    Live<JsIdxReader> live_;
     std::vector<uint8_t> staging_;  // reused for every chunk
 };
 
@@ -126,13 +165,35 @@ public:
             }
         });
     }
-    void check() const { guard([&] { bpl::check_agreement(*mnist_); }); }
+    void check() const {
+        guard([&] { bpl::check_agreement(*mnist_); });
+    }
     double train_count() const { return double(mnist_->train_images.size()); }
     double test_count() const { return double(mnist_->test_images.size()); }
+    // Test images by index (the t10k file's order), as one Uint8Array of 784 bytes each.
+    val test_images(const val& indices) {
+        return guard([&] {
+            copy_from_js(indices, staging_indices_);
+            const bpl::Images& images = mnist_->test_images;
+            const size_t n = size_t(images.pixels());
+            std::vector<uint8_t> out(staging_indices_.size() * n);
+            for (size_t k = 0; k < staging_indices_.size(); ++k) {
+                const uint32_t i = staging_indices_[k];
+                if (i >= images.size())
+                    throw bpl::Error("test image " + std::to_string(i) +
+                                     " does not exist (the test set has " + std::to_string(images.size()) +
+                                     " images)");
+                images.bytes(i, out.data() + k * n);
+            }
+            return typed_copy(out.data(), out.size());
+        });
+    }
     std::shared_ptr<const bpl::Mnist> mnist() const { return mnist_; }
 
 private:
+    std::vector<uint32_t> staging_indices_;
     std::shared_ptr<bpl::Mnist> mnist_;  // shared with every Lab built on it (Split points into it)
+    Live<JsMnistData> live_;
 };
 
 // ---- the run config from a JS object ({sizes, activation, cost, init, eta, ...}) ---------------
@@ -200,14 +261,15 @@ float typed_weight(const std::string& text) {
     return float(v);
 }
 
-// ---- Lab: one network and its trainer on the loaded MNIST or a truth table ------------------------
+// ---- Lab: one network and its trainer on the loaded images or a truth table -----------------------
 
 class Lab {
 public:
     // Factories rather than embind constructors, so a failed construction unwinds in C++.
     static Lab* create(const val& config, const JsMnistData& data) {
         return guard([&] {
-            if (dataset(config) != "mnist")
+            // The images are whatever the page loaded: MNIST or Fashion-MNIST (the same IDX files).
+            if (dataset(config) != "mnist" && dataset(config) != "fashion")
                 throw bpl::Error("config: the " + dataset(config) + " data set is built by Lab.createSmall");
             return new Lab(config_from_js(config), data.mnist(), false);
         });
@@ -257,6 +319,7 @@ public:
             out.set("trainCost", r.train_cost);
             out.set("seconds", r.seconds);
             out.set("confusion", typed_copy(r.test.confusion.data(), r.test.confusion.size()));
+            out.set("mistakes", mistakes_js(r.test.mistakes));
             return out;
         });
     }
@@ -291,8 +354,8 @@ public:
             copy_from_js(pixels, staging_);
             bpl::Network& net = trainer_->network();
             if (staging_.size() != size_t(net.sizes()[0]))
-                throw bpl::Error("predict: expected " + std::to_string(net.sizes()[0]) +
-                                 " pixels, got " + std::to_string(staging_.size()));
+                throw bpl::Error("predict: expected " + std::to_string(net.sizes()[0]) + " pixels, got " +
+                                 std::to_string(staging_.size()));
             std::vector<float> a = net.predict(staging_.data());
             return val::array(a.begin(), a.end());
         });
@@ -331,8 +394,8 @@ public:
         return guard([&] {
             Example ex = resolve(example);
             bpl::Network& net = trainer_->network();
-            last_ = std::make_unique<bpl::Trace>(
-                bpl::trace_example(net, ex.x, bpl::target(ex.label, net.sizes().back()), trainer_->config().eta));
+            last_ = std::make_unique<bpl::Trace>(bpl::trace_example(
+                net, ex.x, bpl::target(ex.label, net.sizes().back()), trainer_->config().eta));
             const bpl::Trace& t = *last_;
             val out = val::object();
             out.set("example", ex.describe());
@@ -372,11 +435,13 @@ public:
 
     val grad_check(const val& example, int per_layer) {
         return guard([&] {
-            if (per_layer < 1 || per_layer > 100) throw bpl::Error("gradCheck: 1 to 100 parameters per layer");
+            if (per_layer < 1 || per_layer > 100)
+                throw bpl::Error("gradCheck: 1 to 100 parameters per layer");
             Example ex = resolve(example);
             bpl::Network& net = trainer_->network();
-            const bpl::GradCheck g = bpl::grad_check(net, ex.x, bpl::target(ex.label, net.sizes().back()),
-                                                     per_layer, uint64_t(ex.label) * 7919u + uint64_t(ex.index + 1));
+            const bpl::GradCheck g =
+                bpl::grad_check(net, ex.x, bpl::target(ex.label, net.sizes().back()), per_layer,
+                                uint64_t(ex.label) * 7919u + uint64_t(ex.index + 1));
             val entries = val::array();
             for (const bpl::GradEntry& e : g.entries) {
                 val o = val::object();
@@ -405,7 +470,8 @@ public:
     val saturation(int bins, double lo, double hi, int samples) {
         return guard([&] {
             bpl::Network& net = trainer_->network();
-            const auto hs = bpl::z_histograms(net, split_.training, size_t(std::max(samples, 0)), bins, lo, hi);
+            const auto hs =
+                bpl::z_histograms(net, split_.training, size_t(std::max(samples, 0)), bins, lo, hi);
             val layers = val::array();
             const bpl::Config& c = trainer_->config();
             for (const bpl::ZHistogram& h : hs) {
@@ -414,9 +480,10 @@ public:
                 // The function this layer applies: the hidden one, or the output's own.
                 const bool output = h.layer == net.layers() - 1;
                 o.set("output", output);
-                o.set("activation", std::string(!output || c.activation == bpl::Activation::step
-                                                    ? bpl::name(c.activation)
-                                                    : c.cost == bpl::Cost::log_likelihood ? "softmax" : "sigmoid"));
+                o.set("activation",
+                      std::string(!output || c.activation == bpl::Activation::step ? bpl::name(c.activation)
+                                  : c.cost == bpl::Cost::log_likelihood            ? "softmax"
+                                                                                   : "sigmoid"));
                 o.set("counts", array_of(h.counts));
                 o.set("saturated", h.saturated);
                 o.set("mean", h.mean);
@@ -456,7 +523,8 @@ public:
     static val curves(double lo, double hi, int n) {
         return guard([&] {
             if (n < 2 || n > 10000 || !(lo < hi)) throw bpl::Error("curves: 2 to 10000 points over lo < hi");
-            std::vector<float> z(static_cast<size_t>(n)), a(static_cast<size_t>(n)), fp(static_cast<size_t>(n));
+            std::vector<float> z(static_cast<size_t>(n)), a(static_cast<size_t>(n)),
+                fp(static_cast<size_t>(n));
             for (int i = 0; i < n; ++i) z[size_t(i)] = float(lo + (hi - lo) * i / (n - 1));
             val curves = val::object();
             for (bpl::Activation f : {bpl::Activation::sigmoid, bpl::Activation::tanh, bpl::Activation::relu,
@@ -543,6 +611,7 @@ public:
             out.set("validationTotal", double(v.total));
             out.set("validationCost", v.cost);
             out.set("confusion", typed_copy(t.confusion.data(), t.confusion.size()));
+            out.set("mistakes", mistakes_js(t.mistakes));
             return out;
         });
     }
@@ -572,7 +641,8 @@ private:
             if (small_) throw bpl::Error("example: a drawn digit needs the MNIST network");
             copy_from_js(ref["pixels"], ex.x);
             if (ex.x.size() != size_t(net.sizes()[0]))
-                throw bpl::Error("example: a drawing of " + std::to_string(net.sizes()[0]) + " pixels is needed");
+                throw bpl::Error("example: a drawing of " + std::to_string(net.sizes()[0]) +
+                                 " pixels is needed");
             const double label = present(ref["label"]) ? number(ref["label"], "example.label", true) : -1;
             const int classes = net.sizes().back() == 1 ? 2 : net.sizes().back();
             if (label < 0 || label >= classes)
@@ -610,13 +680,30 @@ private:
     std::unique_ptr<bpl::Trainer> trainer_;
     std::vector<float> staging_;
     std::vector<uint8_t> staging_bytes_;
-    std::unique_ptr<bpl::Trace> last_;         // the last trace, for applyStep
+    std::unique_ptr<bpl::Trace> last_;  // the last trace, for applyStep
+    Live<Lab> live_;
 };
+
+// { IdxReader, MnistData, Lab }: how many of each are alive (Live above).
+val live_objects() {
+    val out = val::object();
+    out.set("IdxReader", Live<JsIdxReader>::count);
+    out.set("MnistData", Live<JsMnistData>::count);
+    out.set("Lab", Live<Lab>::count);
+    return out;
+}
+
+// Bytes the allocator (dlmalloc) has handed out and not had back: flat when nothing leaks, unlike
+// the WebAssembly memory, which only grows.
+double heap_in_use() { return double(mallinfo().uordblks); }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(backprop_lab) {
     using emscripten::class_;
+
+    emscripten::function("liveObjects", &live_objects);
+    emscripten::function("heapInUse", &heap_in_use);
 
     class_<JsIdxReader>("IdxReader")
         .constructor<std::string, bool>()
@@ -630,7 +717,8 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("setFile", &JsMnistData::set_file)
         .function("check", &JsMnistData::check)
         .function("trainCount", &JsMnistData::train_count)
-        .function("testCount", &JsMnistData::test_count);
+        .function("testCount", &JsMnistData::test_count)
+        .function("testImages", &JsMnistData::test_images);
 
     class_<Lab>("Lab")
         .constructor(&Lab::create, emscripten::allow_raw_pointers())

@@ -70,11 +70,13 @@ std::vector<uint8_t> encode_checkpoint(const Trainer& t) {
 }
 
 Checkpoint decode_checkpoint(const uint8_t* data, size_t n) {
-    if (n < 12 || std::memcmp(data, magic, 4) != 0) throw Error("the saved run is not a Backprop Lab checkpoint");
+    if (n < 12 || std::memcmp(data, magic, 4) != 0)
+        throw Error("the saved run is not a Backprop Lab checkpoint");
     if (get_le(data + 4, 4) != version)
         throw Error("the saved run is of checkpoint version " + std::to_string(get_le(data + 4, 4)) +
                     "; this build reads version " + std::to_string(version));
-    if (crc32(data, n - 4) != uint32_t(get_le(data + n - 4, 4))) throw Error("the saved run is damaged (checksum)");
+    if (crc32(data, n - 4) != uint32_t(get_le(data + n - 4, 4)))
+        throw Error("the saved run is damaged (checksum)");
     Reader r(data, n - 4);
     r.take(8, "the header");
     Checkpoint c;
@@ -110,7 +112,8 @@ Checkpoint decode_checkpoint(const uint8_t* data, size_t n) {
     const uint64_t diverged = r.le(1, "the divergence flag");
     if (diverged > 1) throw Error("the saved run's divergence flag is damaged");
     s.diverged = diverged == 1;
-    if (r.at() != n - 4) throw Error("the saved run has " + std::to_string(n - 4 - r.at()) + " unexpected bytes");
+    if (r.at() != n - 4)
+        throw Error("the saved run has " + std::to_string(n - 4 - r.at()) + " unexpected bytes");
     return c;
 }
 

@@ -21,7 +21,7 @@ namespace bpl {
 
 struct Checkpoint {
     Model model;
-    Config config;       // eta, lambda, batch, seed and init as trained (the shape is model's)
+    Config config;  // eta, lambda, batch, seed and init as trained (the shape is model's)
     TrainerState state;
 };
 

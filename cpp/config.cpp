@@ -119,8 +119,7 @@ std::vector<int> parse_sizes(const std::string& s) {
             if (ch < '0' || ch > '9')
                 throw Error(where + " is '" + item + "', not a whole number; e.g. 784,30,10");
             v = v * 10 + (ch - '0');
-            if (v > INT_MAX)
-                throw Error(where + " (" + item + ") is far too large a layer");
+            if (v > INT_MAX) throw Error(where + " (" + item + ") is far too large a layer");
         }
         sizes.push_back(int(v));
         if (comma == std::string::npos) break;
@@ -194,36 +193,33 @@ void validate_hyperparameters(const Config& c, size_t memory_budget) {
         throw Error("eta is " + num(c.eta) + ", more than " + num(max_eta) +
                     "; use a learning rate like 3.0 (even 100 stops learning)");
     if (c.batch < 1)
-        throw Error("mini-batch size is " + std::to_string(c.batch) +
-                    "; it must be at least 1, e.g. 10");
+        throw Error("mini-batch size is " + std::to_string(c.batch) + "; it must be at least 1, e.g. 10");
     if (c.epochs < 1 || c.epochs > max_epochs)
-        throw Error("epochs is " + std::to_string(c.epochs) + "; give 1 to " +
-                    std::to_string(max_epochs) + ", e.g. 30");
+        throw Error("epochs is " + std::to_string(c.epochs) + "; give 1 to " + std::to_string(max_epochs) +
+                    ", e.g. 30");
     if (!std::isfinite(c.lambda) || c.lambda < 0)
         throw Error("lambda is " + num(c.lambda) +
                     "; the L2 regularisation must be >= 0 (0 turns it off, e.g. 5.0)");
     const size_t need = memory_bytes(c.sizes, c.batch);
     if (need > memory_budget)
-        throw Error("the network " + format_sizes(c.sizes) + " with mini-batch " +
-                    std::to_string(c.batch) + " needs " + mb(need) + " MB, more than the " +
-                    mb(memory_budget) + " MB budget; use fewer or smaller hidden layers or a "
+        throw Error("the network " + format_sizes(c.sizes) + " with mini-batch " + std::to_string(c.batch) +
+                    " needs " + mb(need) + " MB, more than the " + mb(memory_budget) +
+                    " MB budget; use fewer or smaller hidden layers or a "
                     "smaller mini-batch");
 }
 
 void validate(const Config& c, size_t n_train, int n_inputs, int n_classes, size_t memory_budget) {
     validate_hyperparameters(c, memory_budget);
     if (c.sizes[0] != n_inputs)
-        throw Error("the input layer has " + std::to_string(c.sizes[0]) +
-                    " neurons but the images have " + std::to_string(n_inputs) +
-                    " pixels; make the first size " + std::to_string(n_inputs));
+        throw Error("the input layer has " + std::to_string(c.sizes[0]) + " neurons but the images have " +
+                    std::to_string(n_inputs) + " pixels; make the first size " + std::to_string(n_inputs));
     const int out = c.sizes.back();
     // A single sigmoid output can separate two classes (the XOR example); otherwise one per class.
     if (!(out >= n_classes || (out == 1 && n_classes <= 2)))
         throw Error("the output layer has " + std::to_string(out) + " neurons but the labels have " +
                     std::to_string(n_classes) + " classes; make the last size at least " +
                     std::to_string(n_classes));
-    if (n_train == 0)
-        throw Error("there are no training images; check the data");
+    if (n_train == 0) throw Error("there are no training images; check the data");
     if (size_t(c.batch) > n_train)
         throw Error("mini-batch size " + std::to_string(c.batch) + " is larger than the " +
                     std::to_string(n_train) + " training images; use a smaller mini-batch, e.g. 10");

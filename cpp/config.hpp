@@ -19,10 +19,10 @@ struct Config {
     Activation activation = Activation::sigmoid;
     Cost cost = Cost::quadratic;
     Init init = Init::gaussian;
-    float eta = 3.0f;    // learning rate
-    int batch = 10;      // mini-batch size m
+    float eta = 3.0f;  // learning rate
+    int batch = 10;    // mini-batch size m
     int epochs = 30;
-    float lambda = 0.0f; // L2 regularisation: weight decay (1 - eta*lambda/n) every step
+    float lambda = 0.0f;  // L2 regularisation: weight decay (1 - eta*lambda/n) every step
     uint32_t seed = 1;
 };
 
@@ -66,7 +66,7 @@ const char* name(Init i);
 Activation parse_activation(const std::string& s);
 Cost parse_cost(const std::string& s);
 Init parse_init(const std::string& s);
-std::vector<int> parse_sizes(const std::string& s);   // "784,30,10"
+std::vector<int> parse_sizes(const std::string& s);  // "784,30,10"
 std::string format_sizes(const std::vector<int>& sizes);
 
 }  // namespace bpl

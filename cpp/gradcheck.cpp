@@ -36,7 +36,7 @@ double reference_cost(const std::vector<int>& sizes, Activation activation, Cost
     const size_t L = sizes.size() - 1;
     for (size_t l = 0; l < L; ++l) {
         const int in = sizes[l], out = sizes[l + 1];
-        const double* w = params.data() + offset;             // column-major (out, in)
+        const double* w = params.data() + offset;  // column-major (out, in)
         const double* b = w + size_t(in) * size_t(out);
         z.assign(size_t(out), 0.0);
         for (int j = 0; j < out; ++j) {
@@ -58,7 +58,8 @@ double reference_cost(const std::vector<int>& sizes, Activation activation, Cost
                 c += 0.5 * d * d;
             }
             break;
-        case Cost::cross_entropy:  // -[y ln a + (1 - y) ln(1 - a)]: ln a = -log1pexp(-z), ln(1-a) = -log1pexp(z)
+        case Cost::cross_entropy:  // -[y ln a + (1 - y) ln(1 - a)]: ln a = -log1pexp(-z), ln(1-a) =
+                                   // -log1pexp(z)
             for (size_t j = 0; j < z.size(); ++j) c += y[j] * log1pexp(-z[j]) + (1.0 - y[j]) * log1pexp(z[j]);
             break;
         case Cost::log_likelihood: {  // -sum y_j ln softmax(z)_j
@@ -79,7 +80,7 @@ double relative_error(double backprop, double numeric) {
 
 GradCheck grad_check(const Network& net, const std::vector<float>& x, const std::vector<float>& y,
                      int per_layer, uint64_t seed) {
-    const Trace t = trace_example(net, x, y, 0.0f);   // backprop's gradients (the step unused)
+    const Trace t = trace_example(net, x, y, 0.0f);  // backprop's gradients (the step unused)
     std::vector<double> p(net.params(), net.params() + net.param_count());
     GradCheck check;
     check.h = 1e-5;
@@ -94,7 +95,8 @@ GradCheck grad_check(const Network& net, const std::vector<float>& x, const std:
         e.index = (bias ? net.b_offset(l) : net.w_offset(l)) + i;
         e.largest = largest;
         e.backprop = bias ? t.layers[l].grad_b[i] : t.layers[l].grad_w[i];
-        for (const GradEntry& seen : check.entries) if (seen.index == e.index) return;
+        for (const GradEntry& seen : check.entries)
+            if (seen.index == e.index) return;
         const double keep = p[e.index];
         p[e.index] = keep + check.h;
         const double plus = reference_cost(net.sizes(), net.activation(), net.cost(), p, x, y);
@@ -124,7 +126,8 @@ GradCheck grad_check(const Network& net, const std::vector<float>& x, const std:
         for (size_t i = 0; i < lt.grad_w.size(); ++i)
             if (lt.grad_w[i] != 0.0f) moved.push_back(i);
         for (int r = 0; r < per_layer; ++r)
-            add(l, false, moved.empty() ? size_t(rng.below(lt.grad_w.size())) : moved[rng.below(moved.size())], false);
+            add(l, false,
+                moved.empty() ? size_t(rng.below(lt.grad_w.size())) : moved[rng.below(moved.size())], false);
         add(l, true, by_size(lt.grad_b, 1)[0], true);
         add(l, true, size_t(rng.below(lt.grad_b.size())), false);
     }

@@ -18,18 +18,18 @@ double reference_cost(const std::vector<int>& sizes, Activation activation, Cost
                       const std::vector<float>& y);
 
 struct GradEntry {
-    int layer = 0;           // weight layer l
+    int layer = 0;  // weight layer l
     bool bias = false;
-    int row = 0, col = -1;   // neuron j of layer l+1; input k of layer l (-1 for a bias)
-    size_t index = 0;        // into the parameters
-    bool largest = false;    // picked for its large |gradient| (else at random)
+    int row = 0, col = -1;  // neuron j of layer l+1; input k of layer l (-1 for a bias)
+    size_t index = 0;       // into the parameters
+    bool largest = false;   // picked for its large |gradient| (else at random)
     double backprop = 0.0, numeric = 0.0, rel_error = 0.0;
 };
 
 struct GradCheck {
     std::vector<GradEntry> entries;
     double max_rel_error = 0.0;
-    double h = 0.0;          // the finite-difference step
+    double h = 0.0;  // the finite-difference step
 };
 
 // What the core's tests accept as agreement of float32 backprop with double finite differences

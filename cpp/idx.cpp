@@ -64,32 +64,32 @@ void IdxReader::parse_header() {
     const uint32_t magic = big_endian(header_.data());
     const uint32_t expected = images ? images_magic : labels_magic;
     if (magic != expected) {
-        std::string msg = name_ + ": wrong magic number " + hex(magic) + ", expected " +
-                          hex(expected) + (images ? " (idx3-ubyte images)" : " (idx1-ubyte labels)");
+        std::string msg = name_ + ": wrong magic number " + hex(magic) + ", expected " + hex(expected) +
+                          (images ? " (idx3-ubyte images)" : " (idx1-ubyte labels)");
         if (images && magic == labels_magic)
             msg += ": is this a label file given as images? Pass the images file here";
         else if (!images && magic == images_magic)
             msg += ": is this an image file given as labels? Pass the labels file here";
-        else
-            msg += ": this is not an MNIST IDX file or it is damaged; download it again";
+        else msg += ": this is not an MNIST IDX file or it is damaged; download it again";
         throw Error(msg);
     }
     if (header_.size() < header_size(kind_)) return;
 
     const size_t count = big_endian(header_.data() + 4);
     if (count == 0)
-        throw Error(name_ + ": the header announces 0 " + what + "; the file holds no data, "
-                            "use a complete MNIST file");
+        throw Error(name_ + ": the header announces 0 " + what +
+                    "; the file holds no data, "
+                    "use a complete MNIST file");
     if (count > max_count)
-        throw Error(name_ + ": the header announces " + std::to_string(count) + " " + what +
-                    ", more than " + std::to_string(max_count) +
-                    "; the header is damaged, download the file again");
+        throw Error(name_ + ": the header announces " + std::to_string(count) + " " + what + ", more than " +
+                    std::to_string(max_count) + "; the header is damaged, download the file again");
     if (images) {
         const uint64_t rows = big_endian(header_.data() + 8), cols = big_endian(header_.data() + 12);
         const std::string shape = std::to_string(rows) + " x " + std::to_string(cols);
         if (rows == 0 || cols == 0)
-            throw Error(name_ + ": images of " + shape + " pixels: rows and columns must be at "
-                                "least 1; the header is damaged, download the file again");
+            throw Error(name_ + ": images of " + shape +
+                        " pixels: rows and columns must be at "
+                        "least 1; the header is damaged, download the file again");
         if (rows * cols > max_pixels)
             throw Error(name_ + ": images of " + shape + " = " + std::to_string(rows * cols) +
                         " pixels, more than the " + std::to_string(max_pixels) +
@@ -123,7 +123,8 @@ void IdxReader::take_payload(const uint8_t* data, size_t n) {
         for (size_t i = 0; i < n; ++i) {
             if (data[i] > 9)
                 throw Error(name_ + ": label " + std::to_string(data[i]) + " at item " +
-                            std::to_string(items_done_ + i) + " (counting from 0) is outside "
+                            std::to_string(items_done_ + i) +
+                            " (counting from 0) is outside "
                             "0..9; the file is damaged or not MNIST labels");
         }
         labels_.insert(labels_.end(), data, data + n);
@@ -145,10 +146,12 @@ void IdxReader::take_payload(const uint8_t* data, size_t n) {
     }
 
     if (extra > 0)
-        throw Error(name_ + ": " + std::to_string(extra) + " unexpected bytes after the last "
-                    "item (the header announces " + std::to_string(count_) +
-                    (kind_ == IdxKind::images ? " images, " : " labels, ") +
-                    std::to_string(bytes_expected()) + " bytes in all); the file is damaged "
+        throw Error(name_ + ": " + std::to_string(extra) +
+                    " unexpected bytes after the last "
+                    "item (the header announces " +
+                    std::to_string(count_) + (kind_ == IdxKind::images ? " images, " : " labels, ") +
+                    std::to_string(bytes_expected()) +
+                    " bytes in all); the file is damaged "
                     "or two files were joined, download it again");
 }
 
@@ -156,14 +159,13 @@ void IdxReader::finish() {
     if (finished_) return;
     const size_t header = header_size(kind_);
     if (!header_done_)
-        throw Error(name_ + ": header incomplete: the data ends after " +
-                    std::to_string(received_) + " of " + std::to_string(header) +
+        throw Error(name_ + ": header incomplete: the data ends after " + std::to_string(received_) + " of " +
+                    std::to_string(header) +
                     " header bytes; the file is truncated or empty, download it again");
     if (received_ < bytes_expected())
         throw Error(name_ + ": truncated: " + std::to_string(received_) + " of " +
-                    std::to_string(bytes_expected()) + " bytes (" + std::to_string(items_done_) +
-                    " of " + std::to_string(count_) +
-                    (kind_ == IdxKind::images ? " images" : " labels") +
+                    std::to_string(bytes_expected()) + " bytes (" + std::to_string(items_done_) + " of " +
+                    std::to_string(count_) + (kind_ == IdxKind::images ? " images" : " labels") +
                     " complete); the download was cut "
                     "short, fetch the file again");
     finished_ = true;

@@ -28,9 +28,9 @@ public:
     IdxKind kind() const { return kind_; }
     bool header_done() const { return header_done_; }
     bool finished() const { return finished_; }
-    size_t count() const { return count_; }                // items announced by the header
+    size_t count() const { return count_; }  // items announced by the header
     size_t bytes_received() const { return received_; }
-    size_t bytes_expected() const;                         // header + payload, once the header is in
+    size_t bytes_expected() const;  // header + payload, once the header is in
 
     // Move the result out, after finish(); once.
     Images take_images();
@@ -42,7 +42,7 @@ private:
 
     std::string name_;
     IdxKind kind_;
-    std::vector<uint8_t> header_;   // the header bytes, until complete
+    std::vector<uint8_t> header_;  // the header bytes, until complete
     bool header_done_ = false, finished_ = false, taken_ = false;
     size_t count_ = 0, received_ = 0, items_done_ = 0;
     std::vector<uint8_t> pending_;  // a partial image

@@ -17,7 +17,7 @@
 namespace bpl {
 namespace {
 
-constexpr size_t chunk = 64 * 1024;
+constexpr size_t chunk = size_t(64) * 1024;
 
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
@@ -77,7 +77,10 @@ void read_idx_file(const std::string& path, IdxReader& reader) {
             const int rc = inflate(&z.zs, Z_NO_FLUSH);
             const size_t produced = out.size() - z.zs.avail_out;
             if (produced > 0) reader.feed(out.data(), produced);
-            if (rc == Z_STREAM_END) { ended = true; continue; }
+            if (rc == Z_STREAM_END) {
+                ended = true;
+                continue;
+            }
             if (rc == Z_BUF_ERROR) break;  // no progress possible: needs more input
             if (rc != Z_OK)
                 throw Error(path + ": corrupt gzip data (zlib: " +
@@ -87,8 +90,8 @@ void read_idx_file(const std::string& path, IdxReader& reader) {
         }
     }
     if (!ended)
-        throw Error(path + ": truncated gzip: the compressed data ends after " +
-                    std::to_string(compressed) + " bytes, before the end of its stream; "
+        throw Error(path + ": truncated gzip: the compressed data ends after " + std::to_string(compressed) +
+                    " bytes, before the end of its stream; "
                     "the download was cut short, download it again");
     reader.finish();
 }

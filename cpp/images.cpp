@@ -2,6 +2,8 @@
 // Not a converter to dense batches for training: the network reads index/value directly.
 #include "images.hpp"
 
+#include <algorithm>
+
 namespace bpl {
 
 void Images::push(const uint8_t* bytes) {
@@ -25,6 +27,11 @@ std::vector<float> Images::dense(size_t i) const {
     std::vector<float> a(size_t(pixels()), 0.0f);
     for (uint32_t k = start[i]; k < start[i + 1]; ++k) a[index[k]] = float(value[k]) / 255.0f;
     return a;
+}
+
+void Images::bytes(size_t i, uint8_t* out) const {
+    std::fill(out, out + pixels(), uint8_t(0));
+    for (uint32_t k = start[i]; k < start[i + 1]; ++k) out[index[k]] = value[k];
 }
 
 }  // namespace bpl

@@ -9,10 +9,10 @@
 namespace bpl {
 
 struct Images {
-    int rows = 0, cols = 0;            // 28 x 28 for MNIST
-    std::vector<uint32_t> start{0};    // image i's pixels are [start[i], start[i+1])
-    std::vector<uint16_t> index;       // pixel index r * cols + c, increasing within an image
-    std::vector<uint8_t> value;        // 1..255; the pixel's float is value / 255
+    int rows = 0, cols = 0;          // 28 x 28 for MNIST
+    std::vector<uint32_t> start{0};  // image i's pixels are [start[i], start[i+1])
+    std::vector<uint16_t> index;     // pixel index r * cols + c, increasing within an image
+    std::vector<uint8_t> value;      // 1..255; the pixel's float is value / 255
 
     int pixels() const { return rows * cols; }
     size_t size() const { return start.size() - 1; }
@@ -22,6 +22,8 @@ struct Images {
     void push(const uint8_t* bytes);
     // Image i as pixels() floats in [0, 1].
     std::vector<float> dense(size_t i) const;
+    // Image i as its pixels() bytes, row by row, as in the IDX file: into out.
+    void bytes(size_t i, uint8_t* out) const;
 };
 
 using Labels = std::vector<uint8_t>;

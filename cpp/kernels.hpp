@@ -37,13 +37,13 @@ inline void store(float* p, const fv& x) { std::memcpy(p, &x, sizeof x); }
 // the slack after the parameters) and are never used.
 template <int LD>
 inline void gather_sum(const float* __restrict base, size_t stride, const int* __restrict idx,
-                const float* __restrict val, int n, float* __restrict out) {
-    constexpr int V = LD / lanes;
+                       const float* __restrict val, int n, float* __restrict out) {
+    constexpr size_t V = LD / lanes;  // size_t: lanes * c below is a pointer offset
     fv acc[V] = {};
     for (int k = 0; k < n; ++k) {
         const float* col = base + size_t(idx[k]) * stride;
         const float v = val[k];
-        for (int c = 0; c < V; ++c) acc[c] += v * load(col + lanes * c);
+        for (size_t c = 0; c < V; ++c) acc[c] += v * load(col + lanes * c);
     }
     std::memcpy(out, acc, sizeof acc);
 }
@@ -56,14 +56,14 @@ template <int LD>
 inline void scatter_add(float* __restrict base, size_t stride, const int* __restrict idx,
                         const float* __restrict val, const int* __restrict keep, int n,
                         const float* __restrict x) {
-    constexpr int V = LD / lanes;
+    constexpr size_t V = LD / lanes;  // size_t: lanes * c below is a pointer offset
     fv xr[V];
-    for (int c = 0; c < V; ++c) xr[c] = load(x + lanes * c);
+    for (size_t c = 0; c < V; ++c) xr[c] = load(x + lanes * c);
     for (int k = 0; k < n; ++k) {
         float* col = base + size_t(idx[k]) * stride;
         const float v = val[k];
         const iv mask = iv{} + keep[k];
-        for (int c = 0; c < V; ++c) {
+        for (size_t c = 0; c < V; ++c) {
             const fv old = (fv)((iv)load(col + lanes * c) & mask);
             store(col + lanes * c, v * xr[c] + old);
         }
@@ -73,7 +73,9 @@ inline void scatter_add(float* __restrict base, size_t stride, const int* __rest
 // Bytes from[0, lanes) as ints, spelled as one initializer: GCC and Clang both make it a single
 // widening load (each scalarises another spelling: a loop over lanes, __builtin_convertvector).
 template <size_t... I>
-inline iv widen(const uint8_t* from, std::index_sequence<I...>) { return iv{from[I]...}; }
+inline iv widen(const uint8_t* from, std::index_sequence<I...>) {
+    return iv{from[I]...};
+}
 
 // to[p] = from[p] / 255 for n bytes: pixel bytes to floats in [0, 1]. Written out because
 // LLVM's auto-vectoriser converts bytes to floats lane by lane in WebAssembly. A byte b becomes
@@ -153,14 +155,14 @@ inline void in_slices(int ld, F&& f) {
     int c = 0;
     for (; c + 64 <= ld; c += 64) f(std::integral_constant<int, 64>(), c);
     switch (ld - c) {
-    case 8: f(std::integral_constant<int, 8>(), c); break;
-    case 16: f(std::integral_constant<int, 16>(), c); break;
-    case 24: f(std::integral_constant<int, 24>(), c); break;
-    case 32: f(std::integral_constant<int, 32>(), c); break;
-    case 40: f(std::integral_constant<int, 40>(), c); break;
-    case 48: f(std::integral_constant<int, 48>(), c); break;
-    case 56: f(std::integral_constant<int, 56>(), c); break;
-    default: break;
+        case 8: f(std::integral_constant<int, 8>(), c); break;
+        case 16: f(std::integral_constant<int, 16>(), c); break;
+        case 24: f(std::integral_constant<int, 24>(), c); break;
+        case 32: f(std::integral_constant<int, 32>(), c); break;
+        case 40: f(std::integral_constant<int, 40>(), c); break;
+        case 48: f(std::integral_constant<int, 48>(), c); break;
+        case 56: f(std::integral_constant<int, 56>(), c); break;
+        default: break;
     }
 }
 

@@ -16,8 +16,8 @@ namespace {
 void check_pair(const Images& images, const Labels& labels, const char* images_file,
                 const char* labels_file) {
     if (images.size() != labels.size())
-        throw Error(std::string(images_file) + " holds " + std::to_string(images.size()) +
-                    " images but " + labels_file + " holds " + std::to_string(labels.size()) +
+        throw Error(std::string(images_file) + " holds " + std::to_string(images.size()) + " images but " +
+                    labels_file + " holds " + std::to_string(labels.size()) +
                     " labels; the two files must come from the same MNIST set");
 }
 
@@ -28,11 +28,9 @@ void check_agreement(const Mnist& m) {
     check_pair(m.test_images, m.test_labels, mnist_files[2], mnist_files[3]);
     // The network's input layer has one neuron per pixel, so every image must have the same size.
     if (m.train_images.rows != m.test_images.rows || m.train_images.cols != m.test_images.cols)
-        throw Error(std::string(mnist_files[0]) + " has images of " +
-                    std::to_string(m.train_images.rows) + " x " +
-                    std::to_string(m.train_images.cols) + " pixels but " + mnist_files[2] +
-                    " has " + std::to_string(m.test_images.rows) + " x " +
-                    std::to_string(m.test_images.cols) +
+        throw Error(std::string(mnist_files[0]) + " has images of " + std::to_string(m.train_images.rows) +
+                    " x " + std::to_string(m.train_images.cols) + " pixels but " + mnist_files[2] + " has " +
+                    std::to_string(m.test_images.rows) + " x " + std::to_string(m.test_images.cols) +
                     "; training and test images must have the same size");
 }
 

@@ -8,10 +8,10 @@
 namespace bpl {
 
 struct Mnist {
-    Images train_images;   // train-images-idx3-ubyte: 60,000
-    Labels train_labels;   // train-labels-idx1-ubyte
-    Images test_images;    // t10k-images-idx3-ubyte: 10,000
-    Labels test_labels;    // t10k-labels-idx1-ubyte
+    Images train_images;  // train-images-idx3-ubyte: 60,000
+    Labels train_labels;  // train-labels-idx1-ubyte
+    Images test_images;   // t10k-images-idx3-ubyte: 10,000
+    Labels test_labels;   // t10k-labels-idx1-ubyte
 };
 
 // The four file names, in the order above, without a .gz suffix.

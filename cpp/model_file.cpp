@@ -93,13 +93,13 @@ Model decode_model(const uint8_t* data, size_t n, const std::string& name) {
     need(header_bytes, "the header");
     const uint32_t L = uint32_t(get_le(data + 12, 4));
     if (L < 2 || L > uint32_t(max_layers))
-        throw fail("the file says the network has " + std::to_string(L) +
-                   " layers; a network has 2 to " + std::to_string(max_layers));
+        throw fail("the file says the network has " + std::to_string(L) + " layers; a network has 2 to " +
+                   std::to_string(max_layers));
     need(header_bytes + 4 * uint64_t(L), "the layer sizes");
     Model m;
     m.sizes.resize(L);
     for (uint32_t l = 0; l < L; ++l) {
-        const uint32_t s = uint32_t(get_le(data + header_bytes + 4 * l, 4));
+        const uint32_t s = uint32_t(get_le(data + header_bytes + 4 * size_t(l), 4));
         if (s < 1 || s > uint32_t(max_layer_size))
             throw fail("layer " + std::to_string(l + 1) + " has " + std::to_string(s) +
                        " neurons; a layer has 1 to " + std::to_string(max_layer_size));
@@ -156,7 +156,7 @@ ModelFormat model_format(const uint8_t* data, size_t n, const std::string& name)
     if (i < n && (data[i] == '{' || data[i] == '[')) return ModelFormat::json;  // a list: JSON, not a network
     if (n == 0) throw Error(name + ": the file is empty");
     throw Error(name + ": not a model file: neither a Backprop Lab model (it would start with \"BPLM\") "
-                "nor network2.py's JSON (it would start with '{')");
+                       "nor network2.py's JSON (it would start with '{')");
 }
 
 Model decode_model_file(const uint8_t* data, size_t n, const std::string& name, ModelFormat* format) {
@@ -208,8 +208,7 @@ Model load_model(const std::string& path) {
     if (!in) throw Error("cannot open model file '" + path + "': " + std::strerror(errno));
     check_model_file_size(uint64_t(in.tellg()), path);  // before reading a byte
     in.seekg(0);
-    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                                     std::istreambuf_iterator<char>()};
+    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) throw Error("cannot read model file '" + path + "': " + std::strerror(errno));
     return decode_model_file(bytes.data(), bytes.size(), path);
 }

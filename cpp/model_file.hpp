@@ -50,10 +50,11 @@ std::vector<uint8_t> encode_model(const Model& m);
 Model decode_model(const uint8_t* data, size_t n, const std::string& name);
 
 // Either format, told apart by content: "BPLM" at the start, or JSON (model_json.hpp) if the
-// first byte that is not white space is '{' (or '[', to say it is a list). Throws Error naming `name` otherwise, or if the file
-// is larger than max_model_file_bytes.
+// first byte that is not white space is '{' (or '[', to say it is a list). Throws Error naming `name`
+// otherwise, or if the file is larger than max_model_file_bytes.
 ModelFormat model_format(const uint8_t* data, size_t n, const std::string& name);
-Model decode_model_file(const uint8_t* data, size_t n, const std::string& name, ModelFormat* format = nullptr);
+Model decode_model_file(const uint8_t* data, size_t n, const std::string& name,
+                        ModelFormat* format = nullptr);
 
 // Throws Error, naming `name`, if m is not a network for inputs of `inputs` values and `classes`
 // labels (a single sigmoid output for two classes).

@@ -26,8 +26,8 @@ namespace {
 // float as the number type: the lexer reads a decimal straight to the nearest float32 (no double
 // rounding on the way). Only the parser and the float formatter are used: the writer is a few
 // lines here, and nlohmann's serialiser would add to the module every page downloads.
-using Json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t,
-                                  std::uint64_t, float>;
+using Json =
+    nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t, std::uint64_t, float>;
 
 const char* network2_cost(Cost c) { return c == Cost::quadratic ? "QuadraticCost" : "CrossEntropyCost"; }
 
@@ -48,7 +48,8 @@ std::string note_for(const Model& m) {
         default:
             return note + ". WARNING: this network's hidden layers are " + name(m.activation) +
                    ", not sigmoid; network2.py's feedforward would use sigmoid and give wrong answers. "
-                   "Apply " + name(m.activation) + " to the hidden layers (README, network2.py JSON).";
+                   "Apply " +
+                   name(m.activation) + " to the hidden layers (README, network2.py JSON).";
     }
 }
 
@@ -69,7 +70,7 @@ public:
     // What was read, the shapes not yet checked against sizes (finish() does).
     std::vector<int> sizes;
     std::vector<std::vector<std::vector<float>>> w;  // w[l][i][j], as in the file
-    std::vector<std::vector<float>> b;                // b[l][i]
+    std::vector<std::vector<float>> b;               // b[l][i]
     std::string cost, activation, output;
     bool seen_sizes = false, seen_weights = false, seen_biases = false;
 
@@ -80,7 +81,8 @@ public:
     bool number_float(number_float_t v, const string_t&) override { return number(double(v), false); }
     bool string(string_t& s) override {
         if (skipping()) return skipped_scalar();
-        if (depth_ == 0) throw fail("not a network: the JSON is a string, not an object with sizes, weights and biases");
+        if (depth_ == 0)
+            throw fail("not a network: the JSON is a string, not an object with sizes, weights and biases");
         if (!counts_.empty()) throw fail(at() + " is a string, not a number");
         switch (field_) {
             case Field::cost: cost = s; break;
@@ -108,8 +110,8 @@ public:
         if (skip_ > 0) return true;
         key_ = k;
         static const std::map<std::string, Field> fields = {
-            {"sizes", Field::sizes}, {"weights", Field::weights}, {"biases", Field::biases},
-            {"cost", Field::cost}, {"activation", Field::activation}, {"output", Field::output},
+            {"sizes", Field::sizes}, {"weights", Field::weights},       {"biases", Field::biases},
+            {"cost", Field::cost},   {"activation", Field::activation}, {"output", Field::output},
             {"note", Field::note}};
         const auto f = fields.find(k);
         field_ = f == fields.end() ? Field::other : f->second;
@@ -123,7 +125,8 @@ public:
 
     bool start_array(std::size_t) override {
         if (skipping()) return ++skip_, true;
-        if (depth_ == 0) throw fail("not a network: the JSON is a list, not an object with sizes, weights and biases");
+        if (depth_ == 0)
+            throw fail("not a network: the JSON is a list, not an object with sizes, weights and biases");
         const size_t level = counts_.size();  // 0: the key's own list
         const bool ok = (field_ == Field::sizes && level == 0) || (field_ == Field::weights && level <= 2) ||
                         (field_ == Field::biases && level <= 2);
@@ -148,7 +151,8 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& e) override {
+    bool parse_error(std::size_t position, const std::string& last_token,
+                     const nlohmann::detail::exception& e) override {
         const std::string where = depth_ > 0 && !counts_.empty() ? at() : "byte " + std::to_string(position);
         if (e.id == 406)  // a number beyond float32: the lexer's strtof overflowed
             throw fail(where + " is beyond the range of a float32 (about 3.4e38): the network diverged?");
@@ -157,7 +161,7 @@ public:
         if (!token.empty() && token[0] == '-') token.erase(0, 1);
         if (!token.empty() && std::strchr("NnIi", token[0]))
             throw fail(where + " is NaN or Infinity, which no network can hold (it diverged?); "
-                       "JSON has no such numbers");
+                               "JSON has no such numbers");
         std::string why = e.what();
         const size_t colon = why.find("syntax error");
         if (colon != std::string::npos) why = why.substr(colon);
@@ -171,8 +175,13 @@ private:
 
     bool skipping() const { return field_ == Field::other || skip_ > 0; }
     bool skipped_scalar() { return skip_ == 0 ? done_skipping() : true; }
-    bool done_skipping() { field_ = Field::none; return true; }
-    void element_done() { if (!counts_.empty()) ++counts_.back(); }
+    bool done_skipping() {
+        field_ = Field::none;
+        return true;
+    }
+    void element_done() {
+        if (!counts_.empty()) ++counts_.back();
+    }
 
     // The list element arriving now, e.g. weights[1][3][7].
     std::string at() const {
@@ -197,9 +206,11 @@ private:
 
     bool number(double v, bool integer) {
         if (skipping()) return skipped_scalar();
-        if (depth_ == 0) throw fail("not a network: the JSON is a number, not an object with sizes, weights and biases");
+        if (depth_ == 0)
+            throw fail("not a network: the JSON is a number, not an object with sizes, weights and biases");
         const size_t level = counts_.size();
-        const bool place = (field_ == Field::sizes && level == 1) || (field_ == Field::weights && level == 3) ||
+        const bool place = (field_ == Field::sizes && level == 1) ||
+                           (field_ == Field::weights && level == 3) ||
                            (field_ == Field::biases && (level == 2 || level == 3));
         if (!place) throw fail((level == 0 ? "\"" + key_ + "\"" : at()) + " is a number; " + expected());
         if (field_ == Field::sizes) {
@@ -230,12 +241,16 @@ Model finish(const NetworkReader& r) {
     auto fail = [&](const std::string& what) { return r.fail(what); };
     if (!r.seen_sizes || !r.seen_weights || !r.seen_biases)
         throw fail(std::string("not a network2.py network: the key \"") +
-                   (!r.seen_sizes ? "sizes" : !r.seen_weights ? "weights" : "biases") + "\" is missing");
+                   (!r.seen_sizes     ? "sizes"
+                    : !r.seen_weights ? "weights"
+                                      : "biases") +
+                   "\" is missing");
     Model m;
     m.sizes = r.sizes;
     const size_t L = m.sizes.size();
     if (L < 2 || L > size_t(max_layers))
-        throw fail("sizes has " + std::to_string(L) + " layers; a network has 2 to " + std::to_string(max_layers));
+        throw fail("sizes has " + std::to_string(L) + " layers; a network has 2 to " +
+                   std::to_string(max_layers));
     const std::string shape = "[" + format_sizes(m.sizes) + "]";
     if (r.w.size() != L - 1 || r.b.size() != L - 1)
         throw fail((r.w.size() != L - 1 ? "weights has " + std::to_string(r.w.size())
@@ -245,16 +260,17 @@ Model finish(const NetworkReader& r) {
         const size_t rows = size_t(m.sizes[l + 1]), cols = size_t(m.sizes[l]);
         const std::string layer = "[" + std::to_string(l) + "]";
         if (r.w[l].size() != rows)
-            throw fail("weights" + layer + " has " + std::to_string(r.w[l].size()) + " rows, but sizes " + shape +
-                       " need " + std::to_string(rows) + " (one per neuron of layer " + std::to_string(l + 1) + ")");
+            throw fail("weights" + layer + " has " + std::to_string(r.w[l].size()) + " rows, but sizes " +
+                       shape + " need " + std::to_string(rows) + " (one per neuron of layer " +
+                       std::to_string(l + 1) + ")");
         for (size_t i = 0; i < rows; ++i)
             if (r.w[l][i].size() != cols)
-                throw fail("weights" + layer + "[" + std::to_string(i) + "] has " + std::to_string(r.w[l][i].size()) +
-                           " numbers, but sizes " + shape + " need " + std::to_string(cols) +
-                           " (one per neuron of layer " + std::to_string(l) + ")");
+                throw fail("weights" + layer + "[" + std::to_string(i) + "] has " +
+                           std::to_string(r.w[l][i].size()) + " numbers, but sizes " + shape + " need " +
+                           std::to_string(cols) + " (one per neuron of layer " + std::to_string(l) + ")");
         if (r.b[l].size() != rows)
-            throw fail("biases" + layer + " has " + std::to_string(r.b[l].size()) + " numbers, but sizes " + shape +
-                       " need " + std::to_string(rows));
+            throw fail("biases" + layer + " has " + std::to_string(r.b[l].size()) + " numbers, but sizes " +
+                       shape + " need " + std::to_string(rows));
     }
     if (r.cost.empty()) throw fail("not a network2.py network: the key \"cost\" is missing");
     if (r.cost != "QuadraticCost" && r.cost != "CrossEntropyCost")
@@ -268,10 +284,12 @@ Model finish(const NetworkReader& r) {
     if ((activation == "step") != (output == "step"))
         throw fail("step units go on every layer: activation and output are both \"step\" or neither");
     if (output == "softmax" && r.cost != "CrossEntropyCost")
-        throw fail("a softmax output is trained with the log-likelihood cost, written \"cost\": \"CrossEntropyCost\"");
+        throw fail("a softmax output is trained with the log-likelihood cost, written \"cost\": "
+                   "\"CrossEntropyCost\"");
     m.activation = parse_activation(activation);
-    m.cost = output == "softmax" ? Cost::log_likelihood
-                                 : r.cost == "QuadraticCost" ? Cost::quadratic : Cost::cross_entropy;
+    m.cost = output == "softmax"         ? Cost::log_likelihood
+             : r.cost == "QuadraticCost" ? Cost::quadratic
+                                         : Cost::cross_entropy;
     // The lab's layout (model_file.hpp): per layer w column-major, then b.
     m.params.reserve(param_count(m.sizes));
     for (size_t l = 0; l + 1 < L; ++l) {
@@ -311,13 +329,16 @@ std::string encode_model_json(const Model& m) {
     out += "], \"biases\": [";
     for (size_t l = 0; l + 1 < m.sizes.size(); ++l) {
         out += l ? ", [" : "[";
-        for (int i = 0; i < m.sizes[l + 1]; ++i) out += (i ? ", [" : "[") + number_text(m.params[b_at[l] + size_t(i)]) + "]";
+        for (int i = 0; i < m.sizes[l + 1]; ++i)
+            out += (i ? ", [" : "[") + number_text(m.params[b_at[l] + size_t(i)]) + "]";
         out += "]";
     }
     const char* output = m.activation == Activation::step ? "step"
-                         : m.cost == Cost::log_likelihood ? "softmax" : "sigmoid";
-    out += std::string("], \"cost\": \"") + network2_cost(m.cost) + "\", \"activation\": \"" + name(m.activation) +
-           "\", \"output\": \"" + output + "\", \"note\": \"" + note_for(m) + "\"}\n";  // plain ASCII, no quotes
+                         : m.cost == Cost::log_likelihood ? "softmax"
+                                                          : "sigmoid";
+    out += std::string("], \"cost\": \"") + network2_cost(m.cost) + "\", \"activation\": \"" +
+           name(m.activation) + "\", \"output\": \"" + output + "\", \"note\": \"" + note_for(m) +
+           "\"}\n";  // plain ASCII, no quotes
     return out;
 }
 

@@ -17,8 +17,8 @@ namespace bpl {
 // ---- SparseBatch ----------------------------------------------------------------------------
 
 SparseBatch::SparseBatch(int n, int max_m)
-    : n_(n), max_m_(max_m), start_(size_t(max_m) + 1, 0),
-      index_(size_t(n) * max_m), value_(size_t(n) * max_m) {}
+    : n_(n), max_m_(max_m), start_(size_t(max_m) + 1, 0), index_(size_t(n) * max_m),
+      value_(size_t(n) * max_m) {}
 
 void SparseBatch::clear() { m_ = 0; }
 
@@ -35,7 +35,11 @@ void SparseBatch::add(const Images& images, size_t i) {
 void SparseBatch::add_dense(const float* x) {
     int k = start_[m_];
     for (int j = 0; j < n_; ++j)
-        if (x[j] != 0.0f) { index_[k] = j; value_[k] = x[j]; ++k; }
+        if (x[j] != 0.0f) {
+            index_[k] = j;
+            value_[k] = x[j];
+            ++k;
+        }
     start_[++m_] = k;
 }
 
@@ -48,21 +52,19 @@ namespace {
 template <class Z, class A, class F>
 void activate(Activation f, const Z& z, A&& a, F&& fp) {
     switch (f) {
-    case Activation::sigmoid:
-        kernels::sigmoid(z.data(), a.data(), fp.data(), size_t(z.size()));
-        break;
-    case Activation::tanh:
-        a = z.array().tanh();
-        fp = 1.0f - a.array().square();
-        break;
-    case Activation::relu:
-        a = z.array().max(0.0f);
-        fp = (z.array() > 0.0f).template cast<float>();
-        break;
-    case Activation::step:  // Nielsen's perceptron: 1 if w.x + b > 0, else 0
-        a = (z.array() > 0.0f).template cast<float>();
-        fp.setZero();
-        break;
+        case Activation::sigmoid: kernels::sigmoid(z.data(), a.data(), fp.data(), size_t(z.size())); break;
+        case Activation::tanh:
+            a = z.array().tanh();
+            fp = 1.0f - a.array().square();
+            break;
+        case Activation::relu:
+            a = z.array().max(0.0f);
+            fp = (z.array() > 0.0f).template cast<float>();
+            break;
+        case Activation::step:  // Nielsen's perceptron: 1 if w.x + b > 0, else 0
+            a = (z.array() > 0.0f).template cast<float>();
+            fp.setZero();
+            break;
     }
 }
 
@@ -189,23 +191,23 @@ double Network::cost_sum(const Eigen::Ref<const MatrixXf>& y) const {
     double sum = 0.0;
     for (Eigen::Index s = 0; s < m_; ++s) {
         switch (cost_) {
-        case Cost::quadratic:  // C = 1/2 ||a - y||^2
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                const double d = double(a(i, s)) - y(i, s);
-                sum += 0.5 * d * d;
+            case Cost::quadratic:  // C = 1/2 ||a - y||^2
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    const double d = double(a(i, s)) - y(i, s);
+                    sum += 0.5 * d * d;
+                }
+                break;
+            case Cost::cross_entropy:  // -[y ln a + (1-y) ln(1-a)] = softplus(z) - y z, finite for finite z
+                for (Eigen::Index i = 0; i < rows; ++i) sum += softplus(z(i, s)) - double(y(i, s)) * z(i, s);
+                break;
+            case Cost::log_likelihood: {  // -sum_k y_k ln softmax(z)_k = sum_k y_k (logsumexp(z) - z_k)
+                const double zmax = z.col(s).maxCoeff();
+                double e = 0.0;
+                for (Eigen::Index i = 0; i < rows; ++i) e += std::exp(double(z(i, s)) - zmax);
+                const double lse = zmax + std::log(e);
+                for (Eigen::Index i = 0; i < rows; ++i) sum += double(y(i, s)) * (lse - z(i, s));
+                break;
             }
-            break;
-        case Cost::cross_entropy:  // -[y ln a + (1-y) ln(1-a)] = softplus(z) - y z, finite for finite z
-            for (Eigen::Index i = 0; i < rows; ++i) sum += softplus(z(i, s)) - double(y(i, s)) * z(i, s);
-            break;
-        case Cost::log_likelihood: {  // -sum_k y_k ln softmax(z)_k = sum_k y_k (logsumexp(z) - z_k)
-            const double zmax = z.col(s).maxCoeff();
-            double e = 0.0;
-            for (Eigen::Index i = 0; i < rows; ++i) e += std::exp(double(z(i, s)) - zmax);
-            const double lse = zmax + std::log(e);
-            for (Eigen::Index i = 0; i < rows; ++i) sum += double(y(i, s)) * (lse - z(i, s));
-            break;
-        }
         }
     }
     return sum;

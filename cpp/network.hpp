@@ -57,7 +57,7 @@ void activation_values(Activation f, const float* z, float* a, float* fp, size_t
 class Network {
 public:
     Network(std::vector<int> sizes, Activation activation, Cost cost, int max_batch);
-    Network(const Network&) = delete;             // the Maps point into our own buffers
+    Network(const Network&) = delete;  // the Maps point into our own buffers
     Network& operator=(const Network&) = delete;
     Network(Network&&) = default;
 
@@ -65,7 +65,7 @@ public:
     void init(Init init, Rng& rng);
 
     const std::vector<int>& sizes() const { return sizes_; }
-    int layers() const { return int(sizes_.size()) - 1; }   // weight layers
+    int layers() const { return int(sizes_.size()) - 1; }  // weight layers
     Activation activation() const { return activation_; }
     Cost cost() const { return cost_; }
     int max_batch() const { return max_batch_; }
@@ -77,8 +77,8 @@ public:
     size_t param_count() const { return param_count_; }
     size_t w_offset(int l) const { return w_offset_[l]; }
     size_t b_offset(int l) const { return w_offset_[l] + size_t(sizes_[l + 1]) * sizes_[l]; }
-    MatrixMap w(int l);   // (sizes[l+1], sizes[l])
-    VectorMap b(int l);   // (sizes[l+1])
+    MatrixMap w(int l);  // (sizes[l+1], sizes[l])
+    VectorMap b(int l);  // (sizes[l+1])
     Eigen::Map<const MatrixXf> w(int l) const;
     Eigen::Map<const VectorXf> b(int l) const;
 
@@ -117,30 +117,30 @@ private:
     int max_batch_;
     std::vector<size_t> w_offset_;
     std::vector<float, Eigen::aligned_allocator<float>> params_, grads_;
-    std::vector<MatrixXf> z_, a_;     // z_[l], a_[l]: (sizes[l+1], max_batch)
-    std::vector<MatrixXf> fprime_;    // fprime_[l]: f'(z_[l]), kept by forward for backward
-    std::vector<MatrixXf> delta_;     // delta_[l]: (sizes[l+1], max_batch)
-    int m_ = 0;                       // samples in the last forward
+    std::vector<MatrixXf> z_, a_;   // z_[l], a_[l]: (sizes[l+1], max_batch)
+    std::vector<MatrixXf> fprime_;  // fprime_[l]: f'(z_[l]), kept by forward for backward
+    std::vector<MatrixXf> delta_;   // delta_[l]: (sizes[l+1], max_batch)
+    int m_ = 0;                     // samples in the last forward
     size_t param_count_ = 0;
     // Scratch of the kernels (see network.cpp), sized by kernel_widths(); ld_ = padded(sizes[1]).
     void affine(int l, int s, const int* index, const float* value, int n);
     bool small(int l) const;
     void backward_small(int l);
     int ld_ = 0;
-    std::vector<float> acc_;          // one column being summed (padded)
-    std::vector<int> all_inputs_;     // 0, 1, 2, ...: the index list of a dense operand
-    std::vector<float> padded_delta_; // (widest padded(sizes[l+1]), max_batch): the delta[l] of the
-                                      // layer at hand, in padded columns
-    std::vector<float> gw_pad_;       // (padded(sizes[l+1]), sizes[l]): dC/dw[l], padded, l >= 1
-    std::vector<int> start_, add_;    // (sizes[l]): scatter_add masks, all 0 (start) or all ~0
-    std::vector<float> delta_t_;      // (padded(max_batch), sizes[l+1]): delta[l] transposed, l >= 1
-    std::vector<float> gw0_;          // (ld_, sizes[0]): dC/dw[0], padded columns
-    bool gw0_current_ = true;         // grads_ holds a copy of gw0_
-    std::vector<int> touched_;        // [0, touched_count_): inputs lit in the last backward's batch
+    std::vector<float> acc_;           // one column being summed (padded)
+    std::vector<int> all_inputs_;      // 0, 1, 2, ...: the index list of a dense operand
+    std::vector<float> padded_delta_;  // (widest padded(sizes[l+1]), max_batch): the delta[l] of the
+                                       // layer at hand, in padded columns
+    std::vector<float> gw_pad_;        // (padded(sizes[l+1]), sizes[l]): dC/dw[l], padded, l >= 1
+    std::vector<int> start_, add_;     // (sizes[l]): scatter_add masks, all 0 (start) or all ~0
+    std::vector<float> delta_t_;       // (padded(max_batch), sizes[l+1]): delta[l] transposed, l >= 1
+    std::vector<float> gw0_;           // (ld_, sizes[0]): dC/dw[0], padded columns
+    bool gw0_current_ = true;          // grads_ holds a copy of gw0_
+    std::vector<int> touched_;         // [0, touched_count_): inputs lit in the last backward's batch
     int touched_count_ = 0;
-    std::vector<uint8_t> lit_;        // per input: in touched_
-    std::vector<int> keep_;           // per nonzero of the batch: 0 if first in its column, else ~0
-    SparseBatch single_;              // predict()'s one-sample batch
+    std::vector<uint8_t> lit_;  // per input: in touched_
+    std::vector<int> keep_;     // per nonzero of the batch: 0 if first in its column, else ~0
+    SparseBatch single_;        // predict()'s one-sample batch
 };
 
 }  // namespace bpl

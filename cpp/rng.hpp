@@ -19,16 +19,23 @@ public:
     uint64_t below(uint64_t n) {
         const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
         uint64_t r;
-        do { r = next(); } while (r >= limit);
+        do {
+            r = next();
+        } while (r >= limit);
         return r % n;
     }
 
     // Standard normal N(0, 1) by the Box-Muller transform (one value per call, the pair's
     // second value kept for the next call).
     double normal() {
-        if (has_spare_) { has_spare_ = false; return spare_; }
+        if (has_spare_) {
+            has_spare_ = false;
+            return spare_;
+        }
         double u1;
-        do { u1 = uniform(); } while (u1 <= 0.0);
+        do {
+            u1 = uniform();
+        } while (u1 <= 0.0);
         const double u2 = uniform();
         const double r = std::sqrt(-2.0 * std::log(u1));
         const double theta = 6.283185307179586 * u2;

@@ -8,8 +8,8 @@
 
 namespace bpl {
 
-std::vector<ZHistogram> z_histograms(Network& net, const Samples& s, size_t samples, int bins,
-                                     double lo, double hi) {
+std::vector<ZHistogram> z_histograms(Network& net, const Samples& s, size_t samples, int bins, double lo,
+                                     double hi) {
     if (bins < 1 || bins > 1000) throw Error("a histogram needs 1 to 1000 bins");
     if (!(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi))
         throw Error("a histogram needs a range lo < hi");
@@ -38,8 +38,9 @@ std::vector<ZHistogram> z_histograms(Network& net, const Samples& s, size_t samp
             for (Eigen::Index i = 0; i < z.size(); ++i) {
                 const double v = z.data()[i];
                 const float slope = diagonal ? a.data()[i] * (1.0f - a.data()[i]) : fp.data()[i];
-                const int bin = std::isnan(v) ? bins - 1
-                                : int(std::clamp(std::floor((v - lo) / width), 0.0, double(bins - 1)));
+                const int bin = std::isnan(v)
+                                    ? bins - 1
+                                    : int(std::clamp(std::floor((v - lo) / width), 0.0, double(bins - 1)));
                 h.counts[size_t(bin)] += 1.0;
                 h.saturated += slope < saturated_below;
                 sum[l] += v;

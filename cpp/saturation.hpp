@@ -23,7 +23,7 @@ constexpr float saturated_below = 0.01f;
 // neuron learns slowly too (BP1 scales by sigma'(z)); cross-entropy cancels that factor.
 // Forward over the first `samples` images of s (all if fewer), in the network's batch size.
 // Throws Error for bins outside 1..1000 or lo >= hi.
-std::vector<ZHistogram> z_histograms(Network& net, const Samples& s, size_t samples, int bins,
-                                     double lo, double hi);
+std::vector<ZHistogram> z_histograms(Network& net, const Samples& s, size_t samples, int bins, double lo,
+                                     double hi);
 
 }  // namespace bpl

@@ -33,8 +33,7 @@ std::vector<float> target(int label, int outputs) {
     return y;
 }
 
-Trace trace_example(const Network& net, const std::vector<float>& x, const std::vector<float>& y,
-                    float eta) {
+Trace trace_example(const Network& net, const std::vector<float>& x, const std::vector<float>& y, float eta) {
     if (net.activation() == Activation::step)
         throw Error("a network of step units has nothing to backpropagate: the step's derivative "
                     "is 0 wherever it is defined; set its weights by hand instead");
@@ -76,7 +75,7 @@ Trace trace_example(const Network& net, const std::vector<float>& x, const std::
         const double a = top.a[j], z = top.z[j];
         switch (net.cost()) {
             case Cost::quadratic: t.cost_grad[j] = float(a - y[j]); break;  // a - y
-            case Cost::cross_entropy: {                                      // (a - y) / (a (1 - a))
+            case Cost::cross_entropy: {                                     // (a - y) / (a (1 - a))
                 const double s = 1.0 / (1.0 + std::exp(-z)), slope = s * (1.0 - s);
                 t.cost_grad[j] = float((s - y[j]) / slope);
                 break;

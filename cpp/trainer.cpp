@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -27,7 +28,8 @@ int label_classes(const Split& d) {
 }
 
 const Config& checked(const Config& c, const Split& d, size_t memory_budget) {
-    if (!d.training.images || d.training.size() == 0) throw Error("no training data: the training set is empty");
+    if (!d.training.images || d.training.size() == 0)
+        throw Error("no training data: the training set is empty");
     for (const Samples* s : {&d.validation, &d.test})
         if (s->count && s->images->pixels() != d.training.images->pixels())
             throw Error("validation or test images are not the size of the training images");
@@ -69,9 +71,7 @@ void Trainer::start_epoch() {
     epoch_examples_ = 0;
 }
 
-size_t Trainer::batches_per_epoch() const {
-    return (order_.size() + config_.batch - 1) / config_.batch;
-}
+size_t Trainer::batches_per_epoch() const { return (order_.size() + config_.batch - 1) / config_.batch; }
 
 size_t Trainer::batch_in_epoch() const { return (next_ + config_.batch - 1) / config_.batch; }
 
@@ -81,7 +81,7 @@ void Trainer::set_targets(const Samples& s, const uint32_t* items, int m) {
     for (int k = 0; k < m; ++k) {
         const int label = (*s.labels)[s.begin + items[k]];
         if (y_.rows() == 1) y(0, k) = float(label);  // one sigmoid output for two classes
-        else y(label, k) = 1.0f;                       // one-hot
+        else y(label, k) = 1.0f;                     // one-hot
     }
 }
 
@@ -171,12 +171,14 @@ Progress Trainer::train_batches(int n) {
             diverged_ = true;
             char eta[32];
             std::snprintf(eta, sizeof eta, "%g", double(config_.eta));
-            throw Diverged("training diverged in epoch " + std::to_string(epoch_) + ", mini-batch " +
-                           std::to_string(batch) + " of " + std::to_string(batches_per_epoch()) + ": " +
-                           (std::isfinite(c) ? "a weight became infinite or NaN" : "the cost became infinite or NaN") +
-                           ". eta = " + eta + " is too large for this network; lower it and start again. "
-                           "The weights from before mini-batch " + std::to_string(first / config_.batch + 1) +
-                           " are kept.");
+            throw Diverged(
+                "training diverged in epoch " + std::to_string(epoch_) + ", mini-batch " +
+                std::to_string(batch) + " of " + std::to_string(batches_per_epoch()) + ": " +
+                (std::isfinite(c) ? "a weight became infinite or NaN" : "the cost became infinite or NaN") +
+                ". eta = " + eta +
+                " is too large for this network; lower it and start again. "
+                "The weights from before mini-batch " +
+                std::to_string(first / config_.batch + 1) + " are kept.");
         }
         cost += c;
         next_ += m;
@@ -191,11 +193,11 @@ Progress Trainer::train_batches(int n) {
     return p;
 }
 
-Evaluation Trainer::evaluate(const Samples& s, bool with_confusion) {
+Evaluation Trainer::evaluate(const Samples& s, bool with_details) {
     Evaluation e;
     e.total = s.size();
     const int classes = classes_of(config_);
-    if (with_confusion) e.confusion.assign(size_t(classes) * classes, 0);
+    if (with_details) e.confusion.assign(size_t(classes) * classes, 0);
     std::vector<uint32_t> items(net_.max_batch());
     for (size_t first = 0; first < s.size(); first += net_.max_batch()) {
         const int m = int(std::min<size_t>(net_.max_batch(), s.size() - first));
@@ -211,10 +213,22 @@ Evaluation Trainer::evaluate(const Samples& s, bool with_confusion) {
             const int label = (*s.labels)[s.begin + first + k];
             const int guess = predicted(k);
             e.correct += guess == label;
-            if (with_confusion) e.confusion[size_t(label) * classes + size_t(guess)] += 1;
+            if (!with_details) continue;
+            e.confusion[size_t(label) * classes + size_t(guess)] += 1;
+            if (guess != label) {
+                // One sigmoid output for two classes: a is the output's belief in class 1.
+                const auto out = net_.output();
+                const float a = out.rows() == 1 ? (guess ? out(0, k) : 1.0f - out(0, k)) : out(guess, k);
+                // NaN (a network loaded with absurd weights) sorts last, as the least confident.
+                e.mistakes.push_back({uint32_t(s.begin + first + k), uint8_t(label), uint8_t(guess),
+                                      std::isnan(a) ? -std::numeric_limits<float>::infinity() : a});
+            }
         }
     }
     if (e.total) e.cost /= double(e.total);
+    std::sort(e.mistakes.begin(), e.mistakes.end(), [](const Mistake& a, const Mistake& b) {
+        return a.confidence != b.confidence ? a.confidence > b.confidence : a.index < b.index;
+    });
     return e;
 }
 

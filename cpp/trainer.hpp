@@ -15,32 +15,41 @@
 
 namespace bpl {
 
+// A sample the network gets wrong: what the misclassified gallery shows.
+struct Mistake {
+    uint32_t index = 0;  // in the images of the samples' file (test: the t10k file)
+    uint8_t label = 0, predicted = 0;
+    float confidence = 0.0f;  // the output activation of the network's answer (one
+                              // sigmoid output: a for class 1, 1 - a for class 0)
+};
+
 struct Evaluation {
     size_t correct = 0, total = 0;
-    double cost = 0.0;               // mean data cost per sample (no L2 term)
-    std::vector<uint32_t> confusion; // classes x classes, row = true label, column = predicted
+    double cost = 0.0;                // mean data cost per sample (no L2 term)
+    std::vector<uint32_t> confusion;  // classes x classes, row = true label, column = predicted
+    std::vector<Mistake> mistakes;    // with the details only: most confident first, then by index
     double accuracy() const { return total ? double(correct) / double(total) : 0.0; }
 };
 
 struct EpochResult {
-    int epoch = 0;                   // 0-based, as Nielsen prints it
-    Evaluation validation, test;     // test carries the confusion matrix
-    double train_cost = 0.0;         // mean cost of the epoch's mini-batches, as they trained
-    double seconds = 0.0;            // training time of the epoch, evaluation excluded
+    int epoch = 0;                // 0-based, as Nielsen prints it
+    Evaluation validation, test;  // test carries the confusion matrix
+    double train_cost = 0.0;      // mean cost of the epoch's mini-batches, as they trained
+    double seconds = 0.0;         // training time of the epoch, evaluation excluded
 };
 
 struct Progress {
-    int batches = 0;                 // mini-batches run by this call
+    int batches = 0;  // mini-batches run by this call
     size_t examples = 0;
-    double cost = 0.0;               // mean per-sample cost of those mini-batches
+    double cost = 0.0;  // mean per-sample cost of those mini-batches
     double seconds = 0.0;
 };
 
 // Where a trainer stands, beyond its network's parameters: what exact resume needs (checkpoint.hpp).
 struct TrainerState {
-    int epoch = 0;                   // epochs completed
-    uint64_t next = 0;               // position in order
-    std::vector<uint32_t> order;     // this epoch's shuffled training indices
+    int epoch = 0;                // epochs completed
+    uint64_t next = 0;            // position in order
+    std::vector<uint32_t> order;  // this epoch's shuffled training indices
     Rng::State rng;
     double epoch_cost = 0.0, epoch_seconds = 0.0;
     uint64_t epoch_examples = 0;
@@ -64,11 +73,12 @@ public:
     // train_batches until the epoch is done, then finish_epoch.
     EpochResult train_epoch();
 
-    Evaluation evaluate(const Samples& s, bool with_confusion = false);
+    // with_details: also the confusion matrix and every mistake (the test set's, after an epoch).
+    Evaluation evaluate(const Samples& s, bool with_details = false);
 
     const Config& config() const { return config_; }
-    int epoch() const { return epoch_; }                   // epochs completed
-    size_t batch_in_epoch() const;                         // mini-batches done in this epoch
+    int epoch() const { return epoch_; }  // epochs completed
+    size_t batch_in_epoch() const;        // mini-batches done in this epoch
     size_t batches_per_epoch() const;
     bool diverged() const { return diverged_; }
     // Replaces the network's parameters (param_count() floats), e.g. a step applied by hand.
@@ -94,9 +104,9 @@ private:
     Rng rng_;
     Network net_;
     SparseBatch x_;
-    MatrixXf y_;                     // targets (classes, batch)
-    std::vector<uint32_t> order_;    // this epoch's shuffled training indices
-    size_t next_ = 0;                // position in order_
+    MatrixXf y_;                   // targets (classes, batch)
+    std::vector<uint32_t> order_;  // this epoch's shuffled training indices
+    size_t next_ = 0;              // position in order_
     int epoch_ = 0;
     double epoch_cost_ = 0.0, epoch_seconds_ = 0.0;
     size_t epoch_examples_ = 0;

@@ -9,8 +9,10 @@
 namespace bpl {
 
 Mnist truth_table(const std::string& name) {
-    static const struct { const char* name; uint8_t y[4]; } tables[] = {
-        {"xor", {0, 1, 1, 0}}, {"and", {0, 0, 0, 1}}, {"or", {0, 1, 1, 1}}, {"nand", {1, 1, 1, 0}}};
+    static const struct {
+        const char* name;
+        uint8_t y[4];
+    } tables[] = {{"xor", {0, 1, 1, 0}}, {"and", {0, 0, 0, 1}}, {"or", {0, 1, 1, 1}}, {"nand", {1, 1, 1, 0}}};
     for (const auto& t : tables) {
         if (name != t.name) continue;
         Mnist m;

@@ -9,7 +9,8 @@
 struct TempDir {
     std::filesystem::path path;
     explicit TempDir(const std::string& tag)
-        : path(std::filesystem::temp_directory_path() / ("bpl_test_" + tag + "_" + std::to_string(getpid()))) {
+        : path(std::filesystem::temp_directory_path() /
+               ("bpl_test_" + tag + "_" + std::to_string(getpid()))) {
         std::filesystem::remove_all(path);
         std::filesystem::create_directories(path);
     }

@@ -96,8 +96,11 @@ TEST_CASE("a checkpoint is refused by a trainer of another config, which stays a
     t.train_epoch();
     const std::vector<uint8_t> saved = encode_checkpoint(t);
     const Checkpoint c = decode_checkpoint(saved.data(), saved.size());
-    for (auto change : {+[](Config& x) { x.eta = 0.5f; }, +[](Config& x) { x.batch = 8; },
-                        +[](Config& x) { x.seed = 6; }, +[](Config& x) { x.sizes = {36, 9, 3}; }}) {
+    for (auto change :
+         {+[](Config& x) { x.eta = 0.5f; }, +[](Config& x) { x.batch = 8; }, +[](Config& x) { x.seed = 6; },
+          +[](Config& x) {
+              x.sizes = {36, 9, 3};
+          }}) {
         Config other = config();
         change(other);
         Trainer fresh(other, toy.split());

@@ -21,7 +21,8 @@ TEST_CASE("names and parsers round-trip") {
 }
 
 TEST_CASE("unknown names list the valid choices") {
-    CHECK_THROWS_WITH_AS(parse_activation("softplus"), doctest::Contains("sigmoid, tanh, relu or step"), Error);
+    CHECK_THROWS_WITH_AS(parse_activation("softplus"), doctest::Contains("sigmoid, tanh, relu or step"),
+                         Error);
     CHECK_THROWS_WITH_AS(parse_activation("Sigmoid"), doctest::Contains("'Sigmoid'"), Error);
     CHECK_THROWS_WITH_AS(parse_cost("mse"), doctest::Contains("quadratic, cross-entropy or log-likelihood"),
                          Error);
@@ -100,14 +101,24 @@ TEST_CASE("the default config and Nielsen's runs pass") {
 }
 
 TEST_CASE("validate_hyperparameters rejects each bad value with its message") {
-    auto with = [](auto change) { Config c; change(c); return c; };
+    auto with = [](auto change) {
+        Config c;
+        change(c);
+        return c;
+    };
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.sizes = {784}; })),
                          doctest::Contains("at least an input and an output layer"), Error);
-    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.sizes = {784, 0, 10}; })),
+    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) {
+                             c.sizes = {784, 0, 10};
+                         })),
                          doctest::Contains("layer 2 has 0 neurons"), Error);
-    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.sizes = {784, -3, 10}; })),
+    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) {
+                             c.sizes = {784, -3, 10};
+                         })),
                          doctest::Contains("layer 2 has -3 neurons"), Error);
-    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.sizes = {784, 200000, 10}; })),
+    CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) {
+                             c.sizes = {784, 200000, 10};
+                         })),
                          doctest::Contains("more than the 100000"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) {
                              c.sizes = {2, 3, 1};
@@ -120,9 +131,9 @@ TEST_CASE("validate_hyperparameters rejects each bad value with its message") {
                          doctest::Contains("eta must be > 0"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.eta = std::nanf(""); })),
                          doctest::Contains("eta must be > 0"), Error);
-    CHECK_THROWS_WITH_AS(validate_hyperparameters(
-                             with([](Config& c) { c.eta = std::numeric_limits<float>::infinity(); })),
-                         doctest::Contains("eta is too large to be a float"), Error);
+    CHECK_THROWS_WITH_AS(
+        validate_hyperparameters(with([](Config& c) { c.eta = std::numeric_limits<float>::infinity(); })),
+        doctest::Contains("eta is too large to be a float"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.sizes.assign(1100, 2); })),
                          doctest::Contains("more than the 1024 this lab allows"), Error);
     CHECK_THROWS_WITH_AS(validate_hyperparameters(with([](Config& c) { c.eta = 1e7f; })),
@@ -143,14 +154,15 @@ TEST_CASE("validate_hyperparameters rejects each bad value with its message") {
 TEST_CASE("a network beyond the memory budget is rejected with its size") {
     Config c;
     c.sizes = {784, 30000, 30000, 10};  // ~0.9e9 weights, three copies: far beyond 1 GiB
-    CHECK_THROWS_WITH_AS(validate_hyperparameters(c),
-                         doctest::Contains("MB budget; use fewer or smaller hidden layers or a smaller mini-batch"),
-                         Error);
+    CHECK_THROWS_WITH_AS(
+        validate_hyperparameters(c),
+        doctest::Contains("MB budget; use fewer or smaller hidden layers or a smaller mini-batch"), Error);
     // The budget is a parameter: the same small network passes a big budget and fails a tiny one.
     Config small;
     const size_t need = memory_bytes(small.sizes, small.batch);
     CHECK_NOTHROW(validate_hyperparameters(small, need));
-    CHECK_THROWS_WITH_AS(validate_hyperparameters(small, need - 1), doctest::Contains("more than the"), Error);
+    CHECK_THROWS_WITH_AS(validate_hyperparameters(small, need - 1), doctest::Contains("more than the"),
+                         Error);
 }
 
 TEST_CASE("validate checks the config against the data") {

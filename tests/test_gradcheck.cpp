@@ -34,7 +34,7 @@ struct Case {
 };
 
 const std::vector<Case> cases = {
-    {{784, 30, 10}, Activation::sigmoid, Cost::quadratic, Init::gaussian},      // Nielsen's
+    {{784, 30, 10}, Activation::sigmoid, Cost::quadratic, Init::gaussian},  // Nielsen's
     {{784, 40, 20, 10}, Activation::relu, Cost::log_likelihood, Init::scaled},
     {{784, 30, 10}, Activation::sigmoid, Cost::cross_entropy, Init::scaled},
     {{20, 9, 7, 4}, Activation::tanh, Cost::quadratic, Init::gaussian},
@@ -63,8 +63,9 @@ double worst(const Case& k, int examples, bool print) {
         }
     }
     if (print)
-        MESSAGE(format_sizes(k.sizes) << " " << std::string(name(k.f)) << " + " << std::string(name(k.c)) << ": largest relative error "
-                << w << " over " << checked << " parameters (" << nonzero << " nonzero gradients)");
+        MESSAGE(format_sizes(k.sizes) << " " << std::string(name(k.f)) << " + " << std::string(name(k.c))
+                                      << ": largest relative error " << w << " over " << checked
+                                      << " parameters (" << nonzero << " nonzero gradients)");
     CHECK(nonzero > checked / 3);  // the check looked at real gradients
     return w;
 }

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "errors.hpp"
-#include "idx_bytes.hpp"
 #include "idx.hpp"
+#include "idx_bytes.hpp"
 
 using bpl::IdxKind;
 using bpl::IdxReader;
@@ -35,8 +35,7 @@ IdxReader read(const Bytes& bytes, IdxKind kind) { return read(bytes, kind, byte
 void check_rejects(const Bytes& bytes, IdxKind kind, const std::string& problem) {
     for (size_t chunk : {bytes.size(), size_t(1), size_t(5), size_t(7)}) {
         CAPTURE(chunk);
-        CHECK_THROWS_WITH_AS(read(bytes, kind, chunk), doctest::Contains(problem.c_str()),
-                             bpl::Error);
+        CHECK_THROWS_WITH_AS(read(bytes, kind, chunk), doctest::Contains(problem.c_str()), bpl::Error);
         CHECK_THROWS_WITH_AS(read(bytes, kind, chunk), doctest::Contains(name), bpl::Error);
     }
 }
@@ -154,8 +153,7 @@ TEST_CASE("a label outside 0..9 is rejected naming its item and value") {
     const Bytes bytes = idx_labels({3, 10, 1, 1});
     IdxReader r(name, IdxKind::labels);
     r.feed(bytes.data(), 9);
-    CHECK_THROWS_WITH_AS(r.feed(bytes.data() + 9, 1), doctest::Contains("label 10 at item 1"),
-                         bpl::Error);
+    CHECK_THROWS_WITH_AS(r.feed(bytes.data() + 9, 1), doctest::Contains("label 10 at item 1"), bpl::Error);
 }
 
 TEST_CASE("bytes past the announced end are rejected") {

@@ -23,8 +23,8 @@ using bpl::IdxReader;
 namespace {
 
 void write_file(const std::string& path, const Bytes& bytes) {
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                std::streamsize(bytes.size()));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
 }
 
 Bytes read_bytes(const std::string& path) {
@@ -78,8 +78,7 @@ TEST_CASE("a gzip file of several members (cat a.gz b.gz) reads as their concate
     const Bytes bytes = idx_labels({5, 0, 4, 1, 9, 2, 1, 3, 1, 4});
     write_gz(dir / "labels.gz", Bytes(bytes.begin(), bytes.begin() + 11));
     write_gz(dir / "labels.gz", Bytes(bytes.begin() + 11, bytes.end()), "ab");
-    CHECK(read(dir / "labels.gz", IdxKind::labels).take_labels() ==
-          Bytes(bytes.begin() + 8, bytes.end()));
+    CHECK(read(dir / "labels.gz", IdxKind::labels).take_labels() == Bytes(bytes.begin() + 8, bytes.end()));
 }
 
 TEST_CASE("damaged gzip is rejected naming the file") {
@@ -91,15 +90,13 @@ TEST_CASE("damaged gzip is rejected naming the file") {
     bad_block[10] = 0xFF;  // the first deflate block header now says block type 3, which is invalid
     write_file(dir / "bad_block.gz", bad_block);
     CHECK_THROWS_WITH_AS(read(dir / "bad_block.gz", IdxKind::images),
-                         has((dir / "bad_block.gz") + ": corrupt gzip data"),
-                         bpl::Error);
+                         has((dir / "bad_block.gz") + ": corrupt gzip data"), bpl::Error);
 
     Bytes bad_crc = gz;
     bad_crc[gz.size() - 8] ^= 0x01;  // the CRC-32 of the inflated data no longer matches
     write_file(dir / "bad_crc.gz", bad_crc);
     CHECK_THROWS_WITH_AS(read(dir / "bad_crc.gz", IdxKind::images),
-                         has((dir / "bad_crc.gz") + ": corrupt gzip data"),
-                         bpl::Error);
+                         has((dir / "bad_crc.gz") + ": corrupt gzip data"), bpl::Error);
 
     for (size_t keep : {gz.size() / 2, gz.size() - 4, size_t(12)}) {
         CAPTURE(keep);
@@ -113,18 +110,16 @@ TEST_CASE("damage inside a gzip file is reported by the reader, naming the file"
     TempDir dir("idx_file");
     write_gz(dir / "labels.gz", idx_labels({1, 2, 11}));
     CHECK_THROWS_WITH_AS(read(dir / "labels.gz", IdxKind::labels),
-                         has((dir / "labels.gz") + ": label 11 at item 2"),
-                         bpl::Error);
+                         has((dir / "labels.gz") + ": label 11 at item 2"), bpl::Error);
     write_file(dir / "empty", {});
-    CHECK_THROWS_WITH_AS(read(dir / "empty", IdxKind::labels),
-                         has((dir / "empty") + ": header incomplete"), bpl::Error);
+    CHECK_THROWS_WITH_AS(read(dir / "empty", IdxKind::labels), has((dir / "empty") + ": header incomplete"),
+                         bpl::Error);
 }
 
 TEST_CASE("a missing file is rejected naming its path") {
     TempDir dir("idx_file");
     CHECK_THROWS_WITH_AS(read(dir / "nowhere-idx1-ubyte", IdxKind::labels),
-                         has("cannot open " + (dir / "nowhere-idx1-ubyte") +
-                                           ": No such file or directory"),
+                         has("cannot open " + (dir / "nowhere-idx1-ubyte") + ": No such file or directory"),
                          bpl::Error);
 }
 
@@ -146,7 +141,7 @@ TEST_CASE("load_mnist reads the four files from a folder, each plain or .gz") {
     write_file(dir / "t10k-labels-idx1-ubyte", idx_labels({0, 1, 2}));
     CHECK_THROWS_WITH_AS(bpl::load_mnist(dir.path.string()),
                          has("t10k-images-idx3-ubyte holds 5 images but "
-                                           "t10k-labels-idx1-ubyte holds 3 labels"),
+                             "t10k-labels-idx1-ubyte holds 3 labels"),
                          bpl::Error);
 }
 
@@ -159,8 +154,8 @@ TEST_CASE("load_mnist on a folder without MNIST says what it looked for and what
     } catch (const bpl::Error& e) {
         const std::string msg = e.what();
         CAPTURE(msg);
-        for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                                 "t10k-images-idx3-ubyte"}) {
+        for (const char* name :
+             {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"}) {
             CHECK(msg.find((dir / name) + " or " + (dir / name) + ".gz") != std::string::npos);
         }
         CHECK(msg.find("t10k-labels") == std::string::npos);  // that one was found
@@ -177,8 +172,7 @@ TEST_CASE("the real MNIST, if fetched, loads with its known counts and first lab
     if (const char* env = std::getenv("BPL_DATA")) candidates.insert(candidates.begin(), env);
     fs::path found;
     for (const fs::path& c : candidates) {
-        if (fs::exists(c / "train-images-idx3-ubyte") ||
-            fs::exists(c / "train-images-idx3-ubyte.gz")) {
+        if (fs::exists(c / "train-images-idx3-ubyte") || fs::exists(c / "train-images-idx3-ubyte.gz")) {
             found = c;
             break;
         }
@@ -195,8 +189,7 @@ TEST_CASE("the real MNIST, if fetched, loads with its known counts and first lab
     CHECK(m.test_labels.size() == 10000);
     CHECK(m.train_images.rows == 28);
     CHECK(m.train_images.cols == 28);
-    CHECK(Bytes(m.train_labels.begin(), m.train_labels.begin() + 10) ==
-          Bytes{5, 0, 4, 1, 9, 2, 1, 3, 1, 4});
+    CHECK(Bytes(m.train_labels.begin(), m.train_labels.begin() + 10) == Bytes{5, 0, 4, 1, 9, 2, 1, 3, 1, 4});
     const double lit = double(m.train_images.nonzeros()) / (60000.0 * 784.0);
     CHECK(lit > 0.18);
     CHECK(lit < 0.20);

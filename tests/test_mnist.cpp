@@ -38,9 +38,7 @@ TEST_CASE("the four MNIST file names, images before labels, training before test
     CHECK(std::string(bpl::mnist_files[3]) == "t10k-labels-idx1-ubyte");
 }
 
-TEST_CASE("files that agree pass the check") {
-    CHECK_NOTHROW(bpl::check_agreement(make(12, 5)));
-}
+TEST_CASE("files that agree pass the check") { CHECK_NOTHROW(bpl::check_agreement(make(12, 5))); }
 
 TEST_CASE("image and label counts must agree, per pair, naming both files") {
     Mnist m = make(12, 5);

@@ -11,10 +11,10 @@
 #include <limits>
 
 #include "errors.hpp"
-#include "random_model.hpp"
 #include "model_file.hpp"
-#include "temp_dir.hpp"
+#include "random_model.hpp"
 #include "rng.hpp"
+#include "temp_dir.hpp"
 
 using namespace bpl;
 
@@ -67,11 +67,11 @@ TEST_CASE("encode_model writes the documented layout") {
     const size_t P = param_count(m.sizes);
     REQUIRE(b.size() == 16 + 4 * 3 + 8 + 4 * P + 4);
     CHECK(std::memcmp(b.data(), "BPLM", 4) == 0);
-    CHECK(le(b, 4, 4) == 1);  // version
-    CHECK(b[8] == 1);         // tanh
-    CHECK(b[9] == 1);         // cross-entropy
-    CHECK(le(b, 10, 2) == 0); // reserved
-    CHECK(le(b, 12, 4) == 3); // L
+    CHECK(le(b, 4, 4) == 1);   // version
+    CHECK(b[8] == 1);          // tanh
+    CHECK(b[9] == 1);          // cross-entropy
+    CHECK(le(b, 10, 2) == 0);  // reserved
+    CHECK(le(b, 12, 4) == 3);  // L
     CHECK(le(b, 16, 4) == 2);
     CHECK(le(b, 20, 4) == 3);
     CHECK(le(b, 24, 4) == 1);
@@ -110,8 +110,8 @@ TEST_CASE("round trip is bit-exact for every activation and cost") {
 TEST_CASE("round trip keeps negative zero, denormals and extremes") {
     Model m = random_model({2, 3, 2}, Activation::relu, Cost::log_likelihood, 3);
     using lim = std::numeric_limits<float>;
-    const float special[] = {-0.0f, 0.0f, lim::denorm_min(), -lim::denorm_min(), 1e-40f, -3e-42f,
-                             lim::min(), lim::max(), lim::lowest(), lim::epsilon()};
+    const float special[] = {-0.0f,   0.0f,       lim::denorm_min(), -lim::denorm_min(), 1e-40f,
+                             -3e-42f, lim::min(), lim::max(),        lim::lowest(),      lim::epsilon()};
     for (size_t i = 0; i < std::size(special); ++i) m.params[i] = special[i];
     const Model r = decode(encode_model(m));
     CHECK(same_bits(r.params, m.params));
@@ -119,7 +119,8 @@ TEST_CASE("round trip keeps negative zero, denormals and extremes") {
 }
 
 TEST_CASE("truncation at every length is rejected") {
-    const std::vector<uint8_t> b = encode_model(random_model({3, 4, 2}, Activation::sigmoid, Cost::quadratic, 5));
+    const std::vector<uint8_t> b =
+        encode_model(random_model({3, 4, 2}, Activation::sigmoid, Cost::quadratic, 5));
     for (size_t n = 0; n < b.size(); ++n) {
         CAPTURE(n);
         CHECK_THROWS_AS(decode_model(b.data(), n, "net.bplm"), Error);
@@ -127,8 +128,8 @@ TEST_CASE("truncation at every length is rejected") {
     // The message says how many bytes were expected and how many are there.
     const std::string expected = "truncated: the parameters and checksum needs " + std::to_string(b.size()) +
                                  " bytes but only " + std::to_string(b.size() - 1) + " are present";
-    CHECK_THROWS_WITH_AS(decode_model(b.data(), b.size() - 1, "net.bplm"), doctest::Contains(expected.c_str()),
-                         Error);
+    CHECK_THROWS_WITH_AS(decode_model(b.data(), b.size() - 1, "net.bplm"),
+                         doctest::Contains(expected.c_str()), Error);
     CHECK_THROWS_WITH_AS(decode_model(b.data(), 10, "net.bplm"), doctest::Contains("truncated"), Error);
     CHECK_THROWS_WITH_AS(decode_model(b.data(), 0, "net.bplm"), doctest::Contains("net.bplm: truncated"),
                          Error);
@@ -155,7 +156,8 @@ TEST_CASE("every flipped bit is caught") {
 }
 
 TEST_CASE("each bad header field is rejected with its message") {
-    const std::vector<uint8_t> good = encode_model(random_model({2, 3, 1}, Activation::sigmoid, Cost::quadratic, 2));
+    const std::vector<uint8_t> good =
+        encode_model(random_model({2, 3, 1}, Activation::sigmoid, Cost::quadratic, 2));
     std::vector<uint8_t> b = good;
     std::memcpy(b.data(), "PK\x03\x04", 4);  // a zip file, say
     CHECK_THROWS_WITH_AS(decode(b), doctest::Contains("net.bplm: not a Backprop Lab model file"), Error);
@@ -231,12 +233,13 @@ TEST_CASE("save_model and load_model round-trip through a file") {
 TEST_CASE("file errors name the path and the reason") {
     const TempDir dir("model_file");
     const std::string missing = dir / "does_not_exist.bplm";
-    CHECK_THROWS_WITH_AS(load_model(missing),
-                         doctest::Contains(("cannot open model file '" + missing + "': No such file").c_str()), Error);
+    CHECK_THROWS_WITH_AS(
+        load_model(missing),
+        doctest::Contains(("cannot open model file '" + missing + "': No such file").c_str()), Error);
     const Model m = random_model({2, 3, 1}, Activation::sigmoid, Cost::quadratic, 1);
     const std::string no_dir = missing + ".dir/net.bplm";
-    CHECK_THROWS_WITH_AS(save_model(no_dir, m), doctest::Contains(("cannot write model file '" + no_dir + "'").c_str()),
-                         Error);
+    CHECK_THROWS_WITH_AS(save_model(no_dir, m),
+                         doctest::Contains(("cannot write model file '" + no_dir + "'").c_str()), Error);
     // A file that exists but is not a model: the decoder's message names the path.
     const std::string text = dir / "text.bplm";
     std::ofstream(text) << "784,30,10\n";

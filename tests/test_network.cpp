@@ -94,8 +94,8 @@ TEST_CASE("backpropagation matches finite differences for first layers wider tha
 TEST_CASE("backpropagation matches finite differences on both sides of the small-layer switch") {
     // Later layers of at most 64 x 64 go through the kernels, larger ones through Eigen
     // (Network::small); the batch fills only part of the buffers, as in training.
-    for (const std::vector<int>& sizes : {std::vector<int>{6, 64, 64, 3}, std::vector<int>{6, 64, 65, 3},
-                                          std::vector<int>{6, 65, 64, 3}}) {
+    for (const std::vector<int>& sizes :
+         {std::vector<int>{6, 64, 64, 3}, std::vector<int>{6, 64, 65, 3}, std::vector<int>{6, 65, 64, 3}}) {
         for (auto [f, c] : {std::pair{Activation::sigmoid, Cost::cross_entropy},
                             std::pair{Activation::tanh, Cost::log_likelihood}}) {
             CAPTURE(sizes[1]);
@@ -106,7 +106,7 @@ TEST_CASE("backpropagation matches finite differences on both sides of the small
             net.init(Init::scaled, rng);
             const SparseBatch x = random_batch(6, 5, rng);
             const MatrixXf y = one_hot(3, 5, rng);
-            check_gradients(net, x, y, 0, net.w_offset(1), 5);  // a sample of layer 0
+            check_gradients(net, x, y, 0, net.w_offset(1), 5);         // a sample of layer 0
             const size_t later = net.param_count() - net.w_offset(1);  // all of layers 1 and 2
             CHECK(check_gradients(net, x, y, net.w_offset(1), net.param_count()) > int(later) / 2);
         }

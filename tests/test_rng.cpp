@@ -63,7 +63,8 @@ TEST_CASE("below(n) stays in range and is roughly uniform") {
     int outside = 0;
     for (int i = 0; i < n; ++i) {
         const uint64_t r = rng.below(k);
-        if (r < uint64_t(k)) ++count[r]; else ++outside;
+        if (r < uint64_t(k)) ++count[r];
+        else ++outside;
     }
     CHECK(outside == 0);
     // Chi-square with 9 degrees of freedom: mean 9, P(> 40) is below 1e-5.

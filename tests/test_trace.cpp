@@ -59,7 +59,8 @@ TEST_CASE("the trace equals backward() for m = 1, bit for bit, for every activat
                             CHECK(lt.fprime[j] == net.fprime(l)(j, 0));
                     }
                     REQUIRE(lt.grad_w.size() == size_t(rows) * sizes[l]);
-                    for (size_t i = 0; i < lt.grad_w.size(); ++i) CHECK(lt.grad_w[i] == g[net.w_offset(l) + i]);
+                    for (size_t i = 0; i < lt.grad_w.size(); ++i)
+                        CHECK(lt.grad_w[i] == g[net.w_offset(l) + i]);
                 }
             }
 }
@@ -87,7 +88,7 @@ TEST_CASE("the trace obeys BP1-BP4 as the book writes them") {
             const std::vector<float>& prev = l == 0 ? t.x : t.layers[l - 1].a;
             for (int j = 0; j < rows; ++j) {
                 CHECK(t.layers[l].grad_b[j] == t.layers[l].delta[j]);  // BP3
-                for (int k = 0; k < cols; ++k)                          // BP4
+                for (int k = 0; k < cols; ++k)                         // BP4
                     CHECK(t.layers[l].grad_w[size_t(k) * rows + j] ==
                           doctest::Approx(double(prev[k]) * t.layers[l].delta[j]).epsilon(1e-5));
             }
@@ -117,7 +118,8 @@ TEST_CASE("the one-example step lowers the example's cost and leaves the network
     for (int l = 0; l < net.layers(); ++l)
         for (size_t i = 0; i < t.layers[l].grad_w.size(); ++i) {
             const size_t p = net.w_offset(l) + i;
-            CHECK(t.params_after[p] == doctest::Approx(before[p] - 0.5f * t.layers[l].grad_w[i]).epsilon(1e-6));
+            CHECK(t.params_after[p] ==
+                  doctest::Approx(before[p] - 0.5f * t.layers[l].grad_w[i]).epsilon(1e-6));
         }
 }
 
@@ -125,7 +127,8 @@ TEST_CASE("a step network and inputs of the wrong size are refused") {
     Network step({2, 1}, Activation::step, Cost::quadratic, 1);
     CHECK_THROWS_WITH_AS(trace_example(step, {0, 1}, {1}, 1.0f), doctest::Contains("step"), Error);
     Network net({2, 2, 1}, Activation::sigmoid, Cost::quadratic, 1);
-    CHECK_THROWS_WITH_AS(trace_example(net, {0, 1, 1}, {1}, 1.0f), doctest::Contains("expected 2 inputs"), Error);
+    CHECK_THROWS_WITH_AS(trace_example(net, {0, 1, 1}, {1}, 1.0f), doctest::Contains("expected 2 inputs"),
+                         Error);
 }
 
 TEST_CASE("target() is one-hot, or the label itself for a single output") {

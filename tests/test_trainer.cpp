@@ -3,13 +3,14 @@
 // and a training step allocates nothing.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "errors.hpp"
-#include "toy_data.hpp"
 #include "malloc_counter.hpp"
+#include "toy_data.hpp"
 #include "trainer.hpp"
 
 using namespace bpl;
@@ -41,15 +42,21 @@ Config toy_config() {
     return c;
 }
 
-}  // namespace
-
-TEST_CASE("a seeded XOR 2-3-1 network reaches 100%") {
-    Xor data;
+// The lecture's XOR network: [2,3,1], cross-entropy, eta 2, full batch.
+Config xor_config() {
     Config c;
     c.sizes = {2, 3, 1};
     c.cost = Cost::cross_entropy;
     c.eta = 2.0f;
     c.batch = 4;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("a seeded XOR 2-3-1 network reaches 100%") {
+    Xor data;
+    Config c = xor_config();
     c.seed = 1;
     Trainer t(c, data.split());
     EpochResult r;
@@ -110,6 +117,65 @@ TEST_CASE("training learns the toy task and the evaluation adds up") {
     CHECK(r.seconds >= 0.0);
 }
 
+TEST_CASE("every misclassified test sample is listed once, most confident first, with its own output") {
+    Toy data(600);
+    Trainer t(toy_config(), data.split());
+    t.train_batches(2);  // barely trained: plenty of mistakes, some of them confident
+    const Evaluation e = t.evaluate(t.data().test, true);
+    const std::vector<Mistake>& m = e.mistakes;
+    REQUIRE(e.correct < e.total);
+    CHECK(m.size() == e.total - e.correct);
+    size_t off_diagonal = 0;
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) off_diagonal += i == j ? 0 : e.confusion[i * 3 + j];
+    CHECK(off_diagonal == m.size());
+    const Samples& test = t.data().test;
+    std::vector<bool> seen(data.images.size(), false);
+    for (size_t k = 0; k < m.size(); ++k) {
+        const Mistake& x = m[k];
+        REQUIRE(x.index >= test.begin);
+        REQUIRE(x.index < test.begin + test.count);
+        CHECK_FALSE(seen[x.index]);
+        seen[x.index] = true;
+        CHECK(x.label == data.labels[x.index]);
+        CHECK(x.predicted != x.label);
+        if (k > 0) CHECK(m[k - 1].confidence >= x.confidence);
+        const std::vector<float> dense = data.images.dense(x.index);
+        const std::vector<float> out = t.network().predict(dense.data());
+        const auto best = std::max_element(out.begin(), out.end()) - out.begin();
+        CHECK(best == x.predicted);
+        CHECK(out[size_t(x.predicted)] == doctest::Approx(x.confidence).epsilon(1e-5));
+    }
+    // Without the details (validation after an epoch), none are collected.
+    CHECK(t.train_epoch().validation.mistakes.empty());
+}
+
+TEST_CASE("one sigmoid output: a mistake's confidence is the output's belief in the answer") {
+    Xor data;
+    Config c = xor_config();
+    size_t seen = 0;
+    for (uint32_t seed = 1; seed <= 20; ++seed) {  // untrained: wrong answers of both kinds
+        c.seed = seed;
+        Trainer t(c, data.split());
+        for (const Mistake& m : t.evaluate(t.data().test, true).mistakes) {
+            const float a = t.network().predict(data.images.dense(m.index).data())[0];
+            CHECK(m.predicted == (a > 0.5f));
+            CHECK(m.confidence == doctest::Approx(m.predicted ? a : 1.0f - a).epsilon(1e-5));
+            CHECK(m.confidence >= 0.5f);
+            ++seen;
+        }
+    }
+    CHECK(seen > 10);
+}
+
+TEST_CASE("an image's bytes are the bytes it was pushed with") {
+    Toy data(5);
+    std::vector<uint8_t> bytes(36);
+    data.images.bytes(3, bytes.data());
+    const std::vector<float> dense = data.images.dense(3);
+    for (size_t p = 0; p < 36; ++p) CHECK(float(bytes[p]) / 255.0f == dense[p]);
+}
+
 TEST_CASE("the last mini-batch of an epoch may be smaller") {
     Toy data(90);  // 60 training images, m = 25: batches of 25, 25, 10
     Config c = toy_config();
@@ -135,7 +201,8 @@ TEST_CASE("divergence stops training with a clear error and keeps the last good 
     float* w0 = t.network().params() + t.network().w_offset(0);
     for (int i = 0; i < 36 * 8; ++i) w0[i] = 3e37f;
     const std::vector<float> before(t.network().params(), t.network().params() + t.network().param_count());
-    CHECK_THROWS_WITH_AS(t.train_batches(1000), doctest::Contains("diverged in epoch 0, mini-batch 6"), Diverged);
+    CHECK_THROWS_WITH_AS(t.train_batches(1000), doctest::Contains("diverged in epoch 0, mini-batch 6"),
+                         Diverged);
     CHECK(t.diverged());
     CHECK(t.batch_in_epoch() == 5);
     CHECK(std::memcmp(before.data(), t.network().params(), before.size() * sizeof(float)) == 0);

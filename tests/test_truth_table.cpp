@@ -52,7 +52,8 @@ TEST_CASE("Nielsen's NAND perceptron: weights -2, -2, bias 3, step activation") 
     CHECK(e.correct == 4);
     const std::vector<float> s = surface(t.network(), 2);  // corners: (0,1) (1,1) / (0,0) (1,0)
     CHECK(s == std::vector<float>{1, 0, 1, 1});
-    CHECK_THROWS_WITH_AS(t.train_batches(1), doctest::Contains("cannot be trained by gradient descent"), Error);
+    CHECK_THROWS_WITH_AS(t.train_batches(1), doctest::Contains("cannot be trained by gradient descent"),
+                         Error);
 }
 
 TEST_CASE("the surface runs row by row from x2 = 1 down, x1 left to right") {
@@ -63,9 +64,9 @@ TEST_CASE("the surface runs row by row from x2 = 1 down, x1 left to right") {
     const int n = 15;         // more than one batch? no: 225 points, batches of 100
     const std::vector<float> s = surface(net, n);
     REQUIRE(s.size() == size_t(n * n));
-    CHECK(s[0] < 0.2f);                    // x1 = 0
-    CHECK(s[n - 1] > 0.8f);                // x1 = 1
-    CHECK(s[size_t(n) * (n - 1)] == s[0]); // x2 does not matter
+    CHECK(s[0] < 0.2f);                     // x1 = 0
+    CHECK(s[n - 1] > 0.8f);                 // x1 = 1
+    CHECK(s[size_t(n) * (n - 1)] == s[0]);  // x2 does not matter
     net.params()[0] = 0.0f;
     net.params()[1] = 4.0f;
     const std::vector<float> t = surface(net, n);

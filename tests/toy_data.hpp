@@ -24,7 +24,8 @@ struct Toy {
     }
     bpl::Split split() const {
         const size_t n = images.size(), v = n / 6;
-        return bpl::Split{bpl::Samples{&images, &labels, 0, n - 2 * v}, bpl::Samples{&images, &labels, n - 2 * v, v},
+        return bpl::Split{bpl::Samples{&images, &labels, 0, n - 2 * v},
+                          bpl::Samples{&images, &labels, n - 2 * v, v},
                           bpl::Samples{&images, &labels, n - v, v}};
     }
 };

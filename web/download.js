@@ -1,6 +1,7 @@
 // Streams the four gzipped MNIST IDX files into the C++ incremental readers (module.IdxReader):
 // fetch, DecompressionStream, a stall watchdog per file, and error messages a user can act on.
 // Not the worker's message loop: the worker (worker.js) calls loadMnist and posts the messages.
+// @ts-check
 import { MNIST_FILES } from './protocol.js';
 
 const STALL_SECONDS = 15;            // a file that sends nothing for this long has stalled

@@ -1,10 +1,11 @@
 // The page: owns the DOM, keeps the latest data from the worker and redraws on
 // requestAnimationFrame (never per message, never by polling). It trains nothing itself: the
 // worker (worker.js) owns the WASM module and every message is one of protocol.js.
+// @ts-check
 import { ToWorker, FromWorker, MNIST_FILES } from './protocol.js';
-import { parseHash, formatHash, matchPreset, sameConfig, trainable } from './config.js';
+import { parseHash, formatHash, matchPreset, sameConfig, trainable, isImageDataset, imageDataset, dataFolder,
+  classNames, runLabel, DEFAULT_DATA_URL } from './config.js';
 import { AccuracyChart, CostChart } from './views/charts.js';
-import { ConfusionMatrix } from './views/confusion.js';
 import { SettingsForm, PresetList } from './views/controls.js';
 import { DownloadBars } from './views/downloads.js';
 import { DrawPad } from './views/draw.js';
@@ -17,6 +18,9 @@ import * as smallNetworks from './views/small/index.js';
 import * as saturation from './views/saturation/index.js';
 import * as files from './views/files/index.js';
 import * as session from './views/session/index.js';
+import * as history from './views/history/index.js';
+import * as sweep from './views/sweep/index.js';
+import * as gallery from './views/gallery/index.js';
 import { registerOffline } from './offline.js';
 
 const $ = id => document.getElementById(id);
@@ -28,8 +32,12 @@ const MIN_BATCHES_PER_POINT = 10;
 const fromHash = parseHash(location.hash);
 const state = {
   config: fromHash.config, dataUrl: fromHash.dataUrl, autostart: fromHash.autostart,
+  dataOwner: fromHash.config.dataset,   // the dataset the link's data= is for
+  urlSweep: fromHash.sweep,   // sweep=: the sweep the page was opened with (views/sweep/)
   workerReady: false, data: null, files: new Map(), error: null, loadRequested: false,
-  run: null,            // { config, layout, batchesPerEpoch, preset } of the network the worker holds
+  loadingUrl: null,     // the folder of the LOAD under way (or last sent)
+  run: null,            // { id, config, layout, batchesPerEpoch, preset } of the network the worker
+                        //   holds; id: the run history's (a resumed autosave keeps its own)
   configuring: 0,       // CONFIGUREs on their way: ignore the old network's late messages
   autostarted: false, running: false, done: false, diverged: null,
   startWhenReady: false,   // START once the network is built (Start pressed early, a preset mid-run)
@@ -38,6 +46,8 @@ const state = {
   paramsVersion: 0,     // +1 whenever the network's parameters may have changed (views compare it)
   predicting: false, predictAgain: false, lastPredict: 0,
   evaluation: null,     // EVALUATION of a loaded network, before it trains
+  confusion: null,      // the 100 counts of the last EPOCH or EVALUATION (row = true class)
+  mistakes: null, mistakesVersion: 0,   // its misclassified test images (protocol.js Mistakes) + count
   crash: null,          // { message, at } once a worker died (a new one is started at once)
   pendingResume: null,  // an autosave record to resume once the worker and data are ready
   resumeRecord: null, startModel: null, loadingModel: null,   // what the CONFIGURE on its way carries
@@ -45,7 +55,8 @@ const state = {
 
 // The worker is replaced when it dies (a trap, an abort, a bug): messages of an old one are ignored.
 let worker = null;
-const send = (type, payload = {}, transfer = []) => worker.postMessage({ type, ...payload }, transfer);
+/** @type {import('./protocol.js').Send} */
+const send = (type, payload, transfer = []) => worker.postMessage({ type, ...payload }, transfer);
 
 // --- views -------------------------------------------------------------------------------------
 const dirty = new Set();
@@ -62,15 +73,26 @@ const listeners = new Map(), renderers = new Map();
 const addTo = (map, key, fn) => map.set(key, [...(map.get(key) || []), fn]);
 const app = {
   state, send, invalidate,
+  /** @type {import('./protocol.js').On} */
   on: (type, fn) => addTo(listeners, type, fn),
   onRender: (part, fn) => addTo(renderers, part, fn),
   // The run buttons' actions, for views that pause or resume the run (the inspector).
   pause: () => send(ToWorker.PAUSE),   // also when a START is on its way (the worker ignores a spare one)
   drawnPixels: () => (pad.pixels ? pad.pixels.slice() : null),   // the pad's 784 values, or null
   applyConfig: (config, options) => { settings.fill(config); applyConfig(config, options); },
+  // What the ten outputs stand for (digits, or Fashion-MNIST's classes): the run's dataset's.
+  classNames: dataset => classNames(dataset || (state.run || state).config.dataset),
+  // The folder of an image dataset's files, as an absolute URL (a sweep's workers load it).
+  dataUrlFor: dataset => new URL(dataFolder(dataset, state.dataUrl), location.href).href,
+  inspect: () => {},   // views/inspector/ sets it: open the inspector on an ExampleRef
+  setUrlSweep: kind => {
+    state.urlSweep = kind || null;
+    writeUrl();
+  },
   // A model file the worker has read (MODEL_READ): its network, evaluated, ready to train on.
   useModel: ({ name, model, params }) => {
-    const config = { ...state.config, dataset: 'mnist', sizes: model.sizes, activation: model.activation,
+    const dataset = imageDataset(state.config.dataset);
+    const config = { ...state.config, dataset, sizes: model.sizes, activation: model.activation,
       cost: model.cost };
     state.pendingResume = null;   // the file is the later choice
     state.startModel = { name, params, config };
@@ -93,7 +115,7 @@ const app = {
 
 const accuracyChart = new AccuracyChart($('accuracy-chart'));
 const costChart = new CostChart($('cost-chart'));
-const confusion = new ConfusionMatrix($('confusion'));
+app.charts = { accuracy: accuracyChart, cost: costChart };   // views/history/ overlays runs on them
 const downloads = new DownloadBars($('downloads'), $('downloads-summary'), $('data-panel'));
 const heatmaps = new LayerHeatmaps($('heatmaps'));
 const outputs = new OutputBars($('outputs'), $('prediction'));
@@ -116,22 +138,32 @@ const pad = new DrawPad($('draw'), $('processed'), pixels => {
 });
 
 // --- talking to the worker ---------------------------------------------------------------------
-// A truth table (dataset xor, and, ...) is built by the worker itself: MNIST is fetched only
-// for a network that needs it, the first time one does.
-const needsMnist = () => !state.config.dataset || state.config.dataset === 'mnist';
+// A truth table (dataset xor, and, ...) is built by the worker itself: the images (MNIST or
+// Fashion-MNIST) are fetched only for a network that needs them, the first time one does.
+const needsImages = () => !state.config.dataset || isImageDataset(state.config.dataset);
+const wantedData = () => app.dataUrlFor(state.config.dataset);
+// The worker holds the images this network needs (another dataset's are fetched anew).
+const haveData = () => Boolean(state.data) && state.data.dataUrl === wantedData();
 
 function load() {
   state.loadRequested = true;
+  state.loadingUrl = wantedData();
   state.error = null;
+  state.data = null;
   state.files = new Map(MNIST_FILES.map(name => [name, { received: 0, total: 0 }]));
-  send(ToWorker.LOAD, { dataUrl: new URL(state.dataUrl, location.href).href });
+  send(ToWorker.LOAD, { dataUrl: wantedData() });
   invalidate('status', 'downloads');
 }
 
 function configure() {
-  if (needsMnist() && !state.data) {   // the old network stops; the new one waits for the data
+  // Fashion after MNIST, or back: the other set's files (a LOAD under way is replaced).
+  if (needsImages() && (state.data ? !haveData() : state.loadRequested && state.loadingUrl !== wantedData())) {
+    state.data = null;
+    state.loadRequested = false;
+  }
+  if (needsImages() && !state.data) {   // the old network stops; the new one waits for the data
     if (state.running) send(ToWorker.PAUSE);
-    state.run = null;
+    dropRun();
     if (state.workerReady && !state.loadRequested) load();
     invalidate('status');
     return;
@@ -139,8 +171,8 @@ function configure() {
   if (!state.workerReady) return;
   if (state.running) send(ToWorker.PAUSE);
   // A new config may well fix an error; a failed download does not concern a truth table.
-  if (state.error && (!state.error.retry || !needsMnist())) state.error = null;
-  state.run = null;          // the worker drops its network first, whatever follows
+  if (state.error && (!state.error.retry || !needsImages())) state.error = null;
+  dropRun();                 // the worker drops its network first, whatever follows
   state.configuring++;
   // What this network starts from: an autosave to resume, a loaded file's weights (evaluated at
   // once), or a preset's hand-set weights (Nielsen's NAND perceptron, also after a Reset). A
@@ -156,11 +188,23 @@ function configure() {
   }
   const preset = matchPreset(state.config);
   const payload = { config: state.config };
-  if (record) payload.checkpoint = record.checkpoint;
+  // A resume at an epoch's end is scored again (the matrix and the gallery are that epoch's);
+  // mid-epoch they wait for the epoch's end, as the charts do.
+  if (record) Object.assign(payload, { checkpoint: record.checkpoint, evaluate: record.batch === 0 && record.epoch > 0 });
   else if (model) Object.assign(payload, { params: model.params, evaluate: true });
   else if (preset && preset.params) payload.params = preset.params;
   send(ToWorker.CONFIGURE, payload);
   invalidate('status');
+}
+
+// No network on the page until the next CONFIGURED: nor its test results (the matrix, the gallery).
+function dropRun() {
+  state.run = null;
+  if (state.confusion || state.mistakes) {
+    state.confusion = state.mistakes = null;
+    state.mistakesVersion++;
+    invalidate('confusion');
+  }
 }
 
 // The autosave record of the run the worker holds, for a CHECKPOINT (storage/autosave.js keeps
@@ -174,7 +218,8 @@ function runRecord(checkpoint) {
     epochs: state.epochs.slice(), costX: state.costX.slice(), cost: state.cost.slice(),
     trainedBatches: state.trainedBatches, costBucket: { ...state.costBucket },
     handEdited: Boolean(state.run.handEdited), loadedFrom: state.run.loadedFrom || null,
-    label: `[${c.sizes.join(',')}] eta ${c.eta} seed ${c.seed}`,
+    historyId: state.run.id, diverged: state.diverged,
+    label: runLabel(c),
   };
 }
 
@@ -213,12 +258,23 @@ function requestPrediction() {
   send(ToWorker.PREDICT, { pixels }, [pixels.buffer]);
 }
 
+// The address bar from the state: the config, and an open inspector's inspect=N and a sweep's
+// sweep=kind (views/inspector/, views/sweep/).
+function writeUrl() {
+  window.history.replaceState(null, '', formatHash(state.config, state.dataUrl, state.autostart,
+    state.inspector ? state.inspector.urlIndex : null, state.urlSweep));
+}
+
 // A config from the form, a preset or the hash: into the URL, and a fresh network from it
 // (trained at once if `start`).
 function applyConfig(config, { start = false } = {}) {
+  // A link's data= is where its own image set is: another set comes from its own folder.
+  const owner = state.dataOwner;
+  if (isImageDataset(config.dataset) && isImageDataset(owner) && config.dataset !== owner) {
+    state.dataUrl = DEFAULT_DATA_URL;
+  }
   state.config = config;
-  history.replaceState(null, '', formatHash(config, state.dataUrl, state.autostart,
-    state.inspector ? state.inspector.urlIndex : null));   // an open inspector keeps inspect=N
+  writeUrl();
   if (start) state.startWhenReady = true;
   configure();
   invalidate('status', 'presets');
@@ -233,11 +289,13 @@ function applyHash() {
     : '';
   state.autostart = parsed.autostart;
   // The address bar shows what is applied: invalid keys go, the defaults used in their place come.
-  const applied = formatHash(parsed.config, parsed.dataUrl, parsed.autostart, parsed.inspect);
-  if (location.hash !== applied) history.replaceState(null, '', applied);
+  state.urlSweep = parsed.sweep;
+  const applied = formatHash(parsed.config, parsed.dataUrl, parsed.autostart, parsed.inspect, parsed.sweep);
+  if (location.hash !== applied) window.history.replaceState(null, '', applied);
   settings.fill(parsed.config);
   const reload = parsed.dataUrl !== state.dataUrl;
   state.dataUrl = parsed.dataUrl;
+  state.dataOwner = parsed.config.dataset;
   if (reload) {   // fetched again when a network needs it
     state.data = null;
     state.loadRequested = false;
@@ -252,10 +310,14 @@ function applyHash() {
 // After a crash no network is built until the person decides (resume or start fresh).
 const waitingAfterCrash = () => state.crash && !state.pendingResume;
 
+/**
+ * @type {{[K in import('./protocol.js').FromWorkerType]?:
+ *   (message: import('./protocol.js').FromWorkerOf<K>) => void}}
+ */
 const handlers = {
   [FromWorker.READY]() {
     state.workerReady = true;
-    if (needsMnist()) load();
+    if (needsImages()) load();
     else if (!waitingAfterCrash()) configure();
     invalidate('status');
   },
@@ -263,11 +325,11 @@ const handlers = {
     state.files.set(file, { received, total });
     invalidate('downloads', 'status');
   },
-  [FromWorker.DATA_READY]({ train, test }) {
-    state.data = { train, test };
+  [FromWorker.DATA_READY]({ train, test, dataUrl }) {
+    state.data = { train, test, dataUrl };
     invalidate('downloads', 'status');
     if (waitingAfterCrash()) return;
-    if (needsMnist() || !state.run) configure();
+    if (needsImages() || !state.run) configure();
   },
   [FromWorker.DATA_ERROR]({ file, message }) {
     // The first failure stops the other downloads: those not complete were cancelled, not empty.
@@ -284,19 +346,21 @@ const handlers = {
     if (state.configuring) return;   // already replaced by a newer CONFIGURE
     const record = resumed ? state.resumeRecord : null, model = state.loadingModel;
     state.resumeRecord = state.loadingModel = null;
-    state.run = { config, layout, batchesPerEpoch, preset: matchPreset(config),
-      loadedFrom: model ? model.name : null };
+    state.run = { id: (record && record.historyId) || newRunId(), config, layout, batchesPerEpoch,
+      preset: matchPreset(config), loadedFrom: model ? model.name : null };
     state.paramsVersion++;
     Object.assign(state, { params, epochs: [], costX: [], cost: [], progress: null, evaluation: null,
-      trainedBatches: 0, costBucket: { batches: 0, sum: 0 }, diverged: null, done: false });
+      trainedBatches: 0, costBucket: { batches: 0, sum: 0 }, diverged: null, done: false,
+      confusion: null, mistakes: null });
+    state.mistakesVersion++;
     if (record) {   // the run as it was saved (copies: the record stays as it was stored)
       Object.assign(state, { epochs: record.epochs.slice(), costX: record.costX.slice(), cost: record.cost.slice(),
-        trainedBatches: record.trainedBatches, costBucket: { ...record.costBucket }, done: record.done });
+        trainedBatches: record.trainedBatches, costBucket: { ...record.costBucket }, done: record.done,
+        diverged: record.diverged || null });
       Object.assign(state.run, { handEdited: record.handEdited, loadedFrom: record.loadedFrom });
       if (epoch || batch) state.progress = { epoch, batch, cost: null, examplesPerSecond: null };
     }
     heatmaps.setLayout(layout);
-    confusion.clear();
     invalidate('status', 'cost', 'accuracy', 'weights', 'presets', 'confusion');
     requestPrediction();
     if ((state.autostart && !state.autostarted) || state.startWhenReady) {
@@ -319,9 +383,10 @@ const handlers = {
     if (performance.now() - state.lastPredict > PREDICT_EVERY_MS) requestPrediction();
     invalidate('status');
   },
-  [FromWorker.EPOCH](e) {
+  [FromWorker.EPOCH]({ mistakes, ...e }) {
     if (state.configuring || !state.run) return;   // a dropped network's last chunk (as PROGRESS)
-    state.epochs.push(e);
+    state.epochs.push(e);   // kept for the charts and the autosave; the mistakes only of the last
+    setScored(e.confusion, mistakes);
     invalidate('status', 'accuracy', 'confusion', 'presets');
     requestPrediction();
   },
@@ -343,9 +408,10 @@ const handlers = {
       requestPrediction();
     }
   },
-  [FromWorker.EVALUATION](e) {
+  [FromWorker.EVALUATION]({ mistakes, ...e }) {
     if (state.configuring || !state.run) return;
     state.evaluation = e;
+    setScored(e.confusion, mistakes);
     invalidate('status', 'confusion');
   },
   [FromWorker.CRASHED]({ message }) {
@@ -361,8 +427,20 @@ const handlers = {
   },
 };
 
+// The test set as the network last classified it: the confusion matrix and every mistake.
+function setScored(confusion, mistakes) {
+  state.confusion = confusion;
+  state.mistakes = mistakes ? { ...mistakes, count: mistakes.index.length } : null;
+  state.mistakesVersion++;
+}
+
+let runCount = 0;
+const newRunId = () => `run-${Date.now().toString(36)}-${(++runCount).toString(36)}-${
+  Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+
 // The network changed by hand (the inspector's step applied, a weight typed in the diagram):
 // the run is now off its seed's path. A refused change (an error) carries no params.
+/** @param {{params?: Float32Array}} message  STEP_APPLIED or PARAM_SET (no params: an error) */
 function changedByHand({ params }) {
   if (!params || state.configuring || !state.run) return;
   state.params = params;
@@ -431,7 +509,15 @@ window.addEventListener('hashchange', applyHash);
 // --- drawing a frame from the latest data ------------------------------------------------------
 function render() {
   frame = 0;
-  if (dirty.has('status')) keys.track(() => renderStatus(state));   // also moves the focus on
+  if (dirty.has('status')) {
+    keys.track(() => renderStatus(state));   // also moves the focus on
+    // The draw pad is for digits (MNIST's preprocessing): none for Fashion-MNIST's clothes.
+    const fashion = state.config.dataset === 'fashion';
+    $('draw-panel').hidden = fashion;
+    $('data-heading').textContent = fashion ? 'Fashion-MNIST data' : 'MNIST data';
+    outputs.setNames(app.classNames());
+    if (fashion && pad.pixels) pad.clear();
+  }
   if (dirty.has('downloads')) downloads.draw(state.files, Boolean(state.data));
   if (dirty.has('accuracy')) {
     const e = state.epochs, preset = state.run && state.run.preset;
@@ -440,13 +526,9 @@ function render() {
       preset ? preset.bookAccuracy : null);
   }
   if (dirty.has('cost')) costChart.setData(state.costX, state.cost);
-  if (dirty.has('weights') && state.params && state.run && needsMnist()) {   // MNIST's panels
+  if (dirty.has('weights') && state.params && state.run && needsImages()) {   // the images' panels
     drawTiles($('weights'), state.params, state.run.layout[0]);
     heatmaps.draw(state.params);
-  }
-  if (dirty.has('confusion')) {   // the last epoch's, or a loaded network's before training
-    const last = state.epochs[state.epochs.length - 1] || state.evaluation;
-    if (last) confusion.draw(last.confusion);
   }
   if (dirty.has('presets')) {
     presets.draw(state.run && state.run.preset, bestEpoch(state.epochs));
@@ -460,7 +542,9 @@ function render() {
   for (const part of parts) for (const fn of renderers.get(part) || []) fn(state);
 }
 
-for (const view of [inspector, smallNetworks, saturation, files, session]) view.mount(app);
+for (const view of [inspector, smallNetworks, saturation, files, session, history, sweep, gallery]) {
+  view.mount(app);
+}
 
 applyHash();
 invalidate('status', 'downloads', 'cost', 'accuracy', 'presets');

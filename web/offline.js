@@ -2,6 +2,7 @@
 // keeps the build it was loaded from: a new build's service worker installs and waits, and takes
 // over only when this page is idle (then it reloads at once, before anything was done) or when the
 // student presses Reload in the notice. Not the caching itself (sw.js).
+// @ts-check
 import { FromWorker, MNIST_FILES } from './protocol.js';
 
 const TEXT = {
@@ -20,12 +21,13 @@ function idle(state) {
   return !run || (state.epochs.length === 0 && !state.progress && !run.loadedFrom && !run.handEdited);
 }
 
-// Where the worker fetched MNIST from (main.js's LOAD, download.js's file names).
-function dataUrls(state) {
-  const base = new URL(state.dataUrl, location.href).href;
+// Where the worker fetched the images from (DATA_READY's folder, download.js's file names).
+function dataUrls(folder) {
+  const base = new URL(folder, location.href).href;
   return MNIST_FILES.map(name => `${base}${name}.gz`);
 }
 
+/** @param {import('./protocol.js').App} app  main.js's bridge */
 export function registerOffline(app) {
   // Absent outside secure contexts (http:// other than localhost) and in some private windows.
   const container = navigator.serviceWorker;
@@ -95,8 +97,8 @@ export function registerOffline(app) {
 
   // The first visit downloads MNIST before the service worker controls the page's worker: once both
   // are there, the service worker caches the files (it skips those it has).
-  app.on(FromWorker.DATA_READY, () => {
-    const urls = dataUrls(state);
+  app.on(FromWorker.DATA_READY, ({ dataUrl }) => {
+    const urls = dataUrls(dataUrl);
     container.ready.then(registration => {
       if (registration.active) registration.active.postMessage({ type: 'cache-data', urls });
     });

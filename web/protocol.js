@@ -1,5 +1,6 @@
 // Every message between the page (main.js) and the worker (worker.js): names and payloads.
 // Imported by both sides; nothing else defines a message. Not the transport (postMessage).
+// @ts-check
 
 // The four MNIST files, in the order the core's MnistData expects them.
 export const MNIST_FILES = [
@@ -27,11 +28,13 @@ export const DEFAULT_CONFIG = Object.freeze({
 export const ToWorker = Object.freeze({
   LOAD: 'load',             // { dataUrl, stallSeconds? }  fetch (or re-fetch) the four files;
                             //   stallSeconds: no bytes for that long fails the file (tests; 15)
-  CONFIGURE: 'configure',   // { config, params?, checkpoint?, evaluate? }  a fresh network from
+  CONFIGURE: 'configure',   // { config, params?, checkpoint?, evaluate?, quiet? }  a network from
                             //   config (also: reset); params: starting weights in the layout's
                             //   order (a preset's, a loaded file's); checkpoint: a CHECKPOINT's
                             //   bytes to resume exactly where they were taken (wins over params);
-                            //   evaluate: post EVALUATION of the new network before any training
+                            //   evaluate: post EVALUATION of the new network before any training;
+                            //   quiet: a sweep's worker (PROGRESS without params, no SATURATION,
+                            //   a CHECKPOINT only after an epoch or on request)
   START: 'start',           // {}                     train until the last epoch or a pause
   PAUSE: 'pause',           // {}                     stop after the current chunk
   STEP: 'step',             // {}                     train exactly one mini-batch
@@ -50,6 +53,7 @@ export const ToWorker = Object.freeze({
   READ_MODEL: 'read-model',      // { file: File|Blob, name }  decode a model file (either format,
                                  //   told apart by content); the current network is not touched
   CHECKPOINT: 'checkpoint',      // {}                 post a CHECKPOINT now
+  TEST_IMAGES: 'test-images',    // { id, indices: number[] }  test images' pixels (the gallery)
 });
 
 // The largest model file the page reads: bigger ones are refused before a byte is read. The
@@ -70,7 +74,7 @@ export const MAX_MODEL_FILE_MB = 64;
 export const FromWorker = Object.freeze({
   READY: 'ready',                 // {}                                   module instantiated
   DOWNLOAD: 'download',           // { file, received, total }            bytes of compressed data
-  DATA_READY: 'data-ready',       // { train, test }                      image counts
+  DATA_READY: 'data-ready',       // { train, test, dataUrl }             image counts; the LOAD's folder
   DATA_ERROR: 'data-error',       // { file, message }                    failed, truncated or corrupt
                                   //   file: a name of MNIST_FILES (no .gz; '' for the whole data)
   CONFIGURED: 'configured',       // { config, layout, params, batchesPerEpoch, epoch, batch, resumed }
@@ -82,7 +86,8 @@ export const FromWorker = Object.freeze({
                                   //   Float32Array copy, at most a few per second
   EPOCH: 'epoch',                 // { epoch, testCorrect, testTotal, testCost, validationCorrect,
                                   //   validationTotal, validationCost, trainCost, seconds,
-                                  //   confusion }  confusion: 100 counts, row = true digit
+                                  //   confusion, mistakes }  confusion: 100 counts, row = true
+                                  //   class; mistakes: see Mistakes below
   STATE: 'state',                 // { running, done }                    after every change
   DIVERGED: 'diverged',           // { message }                          training stopped, weights kept
   PREDICTION: 'prediction',       // { outputs }                          10 activations
@@ -105,7 +110,7 @@ export const FromWorker = Object.freeze({
                                   //   params: Float32Array, bytes, ms } | { name, error }  READ_MODEL's
                                   //   answer; error: one sentence naming what is wrong with the file
   EVALUATION: 'evaluation',       // { testCorrect, testTotal, testCost, validationCorrect,
-                                  //   validationTotal, validationCost, confusion }  the network as
+                                  //   validationTotal, validationCost, confusion, mistakes }  the network as
                                   //   configured, before training (CONFIGURE's evaluate)
   CHECKPOINT: 'checkpoint',       // { bytes: Uint8Array, epoch, batch, done, why }  everything exact
                                   //   resume needs (weights, epoch and mini-batch reached, the
@@ -114,7 +119,30 @@ export const FromWorker = Object.freeze({
                                   //   why: 'epoch' | 'pause' | 'step' | 'edit' | 'configure' | 'request'
   CRASHED: 'crashed',             // { message }  the module trapped or aborted: this worker is done;
                                   //   the page starts a new one
+  TEST_IMAGES: 'test-images',     // { id, indices: Uint32Array, pixels: Uint8Array } | { id, error }
+                                  //   pixels: 784 bytes an image, row by row, 0..255 as in the t10k file
 });
+
+/**
+ * What worker.js's stats() reports (the soak test, tests/web/soak.test.mjs, calls it in the worker
+ * through DevTools): the figures a long session must keep flat.
+ * @typedef {Object} Stats
+ * @property {number} wasmBytes     the WebAssembly memory (it only ever grows)
+ * @property {number} heapInUse     bytes the C++ allocator has handed out and not had back
+ * @property {number} emvalHandles  JS values C++ holds through embind handles
+ * @property {{IdxReader: number, MnistData: number, Lab: number}} liveObjects  bound C++ objects
+ *   constructed and not yet deleted
+ */
+
+/**
+ * The test images a network gets wrong (EPOCH, EVALUATION), from the core: one entry each,
+ * the most confident first (then by index).
+ * @typedef {Object} Mistakes
+ * @property {Uint32Array} index       in the t10k files
+ * @property {Uint8Array} label        the true class
+ * @property {Uint8Array} predicted    the network's answer (the largest output)
+ * @property {Float32Array} confidence the output activation of that answer
+ */
 
 /**
  * The trace of one example (TRACE): everything backpropagation computes for it, from the core.
@@ -169,3 +197,128 @@ export const FromWorker = Object.freeze({
 //   { rows: sizes[l+1], cols: sizes[l], wOffset, bOffset }
 //   w[l] is column-major: weight from input j to neuron i is params[wOffset + j * rows + i],
 //   so hidden neuron i's 28x28 tile is params[wOffset + (r*28 + c) * rows + i].
+
+// ---- the messages as types ---------------------------------------------------------------------
+// The comments above say what each message means; these unions say exactly what it carries, and
+// `tsc` (tsconfig.json) holds the code that posts and handles messages to them: a misspelt field
+// or a payload of the wrong type fails `./build.sh test`. A message is { type, ...payload }.
+
+/** @typedef {import('./config.js').Config} Config */
+/** @typedef {{rows: number, cols: number, wOffset: number, bOffset: number}} LayerLayout */
+/** @typedef {string|number} TraceId  a view's own prefix and a counter ('small-3'), or a number */
+
+/**
+ * What EPOCH and EVALUATION say about a network on the test and validation images.
+ * @typedef {{testCorrect: number, testTotal: number, testCost: number, validationCorrect: number,
+ *   validationTotal: number, validationCost: number, confusion: Uint32Array, mistakes: Mistakes}}
+ *   Evaluation
+ */
+
+/**
+ * Every message the page posts to the worker.
+ * @typedef {{type: typeof ToWorker.LOAD, dataUrl: string, stallSeconds?: number}
+ *   | {type: typeof ToWorker.CONFIGURE, config: Config, params?: ArrayLike<number>,
+ *       checkpoint?: Uint8Array, evaluate?: boolean, quiet?: boolean}
+ *   | {type: typeof ToWorker.START} | {type: typeof ToWorker.PAUSE} | {type: typeof ToWorker.STEP}
+ *   | {type: typeof ToWorker.CHECKPOINT}
+ *   | {type: typeof ToWorker.PREDICT, pixels: Float32Array}
+ *   | {type: typeof ToWorker.TRACE, id: TraceId, example: ExampleRef}
+ *   | {type: typeof ToWorker.APPLY_STEP, id: TraceId}
+ *   | {type: typeof ToWorker.GRAD_CHECK, id: TraceId, example: ExampleRef, perLayer: number}
+ *   | {type: typeof ToWorker.SET_PARAM, index: number, text: string}
+ *   | {type: typeof ToWorker.SATURATION, bins?: number, lo?: number, hi?: number}
+ *   | {type: typeof ToWorker.CURVES, lo: number, hi: number, n: number}
+ *   | {type: typeof ToWorker.EXPORT_TRACE, id: TraceId, dataset: string}
+ *   | {type: typeof ToWorker.SAVE_MODEL, format: string}
+ *   | {type: typeof ToWorker.READ_MODEL, file: Blob, name: string}
+ *   | {type: typeof ToWorker.TEST_IMAGES, id: TraceId, indices: number[]}} ToWorkerMessage
+ */
+
+/**
+ * Every message the worker posts to the page. An answer that can fail is two members, the result
+ * or `error` (each says the other is absent, so a handler may read both).
+ * @typedef {{type: typeof FromWorker.READY}
+ *   | {type: typeof FromWorker.DOWNLOAD, file: string, received: number, total: number}
+ *   | {type: typeof FromWorker.DATA_READY, train: number, test: number, dataUrl: string}
+ *   | {type: typeof FromWorker.DATA_ERROR, file: string, message: string}
+ *   | {type: typeof FromWorker.CONFIGURED, config: Config, layout: LayerLayout[], params: Float32Array,
+ *       batchesPerEpoch: number, epoch: number, batch: number, resumed: boolean, resumeError?: string}
+ *   | {type: typeof FromWorker.PROGRESS, epoch: number, batch: number, cost: number|null,
+ *       examplesPerSecond: number|null, params?: Float32Array}
+ *   | ({type: typeof FromWorker.EPOCH, epoch: number, trainCost: number, seconds: number} & Evaluation)
+ *   | {type: typeof FromWorker.STATE, running: boolean, done: boolean}
+ *   | {type: typeof FromWorker.DIVERGED, message: string}
+ *   | {type: typeof FromWorker.PREDICTION, outputs: number[]}
+ *   | {type: typeof FromWorker.ERROR, message: string}
+ *   | {type: typeof FromWorker.TRACE, id: TraceId, trace: Trace, error?: undefined}
+ *   | {type: typeof FromWorker.TRACE, id: TraceId, error: string, trace?: undefined}
+ *   | {type: typeof FromWorker.STEP_APPLIED, id: TraceId, params: Float32Array, error?: undefined}
+ *   | {type: typeof FromWorker.STEP_APPLIED, id: TraceId, error: string, params?: undefined}
+ *   | {type: typeof FromWorker.GRAD_CHECK, id: TraceId, check: GradCheck, error?: undefined}
+ *   | {type: typeof FromWorker.GRAD_CHECK, id: TraceId, error: string, check?: undefined}
+ *   | {type: typeof FromWorker.PARAM_SET, index: number, value: number, params: Float32Array,
+ *       error?: undefined}
+ *   | {type: typeof FromWorker.PARAM_SET, index: number, error: string, value?: undefined,
+ *       params?: undefined}
+ *   | {type: typeof FromWorker.SATURATION, saturation: Saturation}
+ *   | {type: typeof FromWorker.SURFACE, n: number, values: Float32Array, outputs: Float32Array,
+ *       correct: number}
+ *   | {type: typeof FromWorker.CURVES, z: Float32Array,
+ *       curves: Object<string, {a: Float32Array, fp: Float32Array}>}
+ *   | {type: typeof FromWorker.TRACE_JSON, id: TraceId, text: string, error?: undefined}
+ *   | {type: typeof FromWorker.TRACE_JSON, id: TraceId, error: string, text?: undefined}
+ *   | {type: typeof FromWorker.MODEL_FILE, format: 'bplm'|'json', bytes: Uint8Array, ms: number,
+ *       error?: undefined}
+ *   | {type: typeof FromWorker.MODEL_FILE, format: 'bplm'|'json', error: string, bytes?: undefined,
+ *       ms?: undefined}
+ *   | {type: typeof FromWorker.MODEL_READ, name: string, format: 'bplm'|'json',
+ *       model: {sizes: number[], activation: Config['activation'], cost: Config['cost']},
+ *       params: Float32Array, bytes: number, ms: number, error?: undefined}
+ *   | {type: typeof FromWorker.MODEL_READ, name: string, error: string, format?: undefined,
+ *       model?: undefined, params?: undefined, bytes?: undefined, ms?: undefined}
+ *   | ({type: typeof FromWorker.EVALUATION} & Evaluation)
+ *   | {type: typeof FromWorker.CHECKPOINT, bytes: Uint8Array, epoch: number, batch: number,
+ *       done: boolean, why: 'epoch'|'pause'|'step'|'edit'|'configure'|'request'}
+ *   | {type: typeof FromWorker.CRASHED, message: string}
+ *   | {type: typeof FromWorker.TEST_IMAGES, id: TraceId, indices: Uint32Array, pixels: Uint8Array,
+ *       error?: undefined}
+ *   | {type: typeof FromWorker.TEST_IMAGES, id: TraceId, error: string, indices?: undefined,
+ *       pixels?: undefined}} FromWorkerMessage
+ */
+
+/** @typedef {ToWorkerMessage['type']} ToWorkerType */
+/** @typedef {FromWorkerMessage['type']} FromWorkerType */
+/**
+ * The payload of a message of kind K: the message without its type (each member of a union
+ * separately, so a result-or-error answer stays either).
+ * @template {string} K
+ * @template M
+ * @typedef {M extends {type: K} ? Omit<M, 'type'> : never} PayloadOf
+ */
+/**
+ * @template {FromWorkerType} K
+ * @typedef {Extract<FromWorkerMessage, {type: K}>} FromWorkerOf  the message of kind K, as handled
+ */
+/**
+ * The arguments after the kind: the payload may be left out only where none of its fields is
+ * required (START, PAUSE...), so `send(ToWorker.CONFIGURE)` without a config fails the check.
+ * @template P
+ * @typedef {{} extends P ? [payload?: P, transfer?: Transferable[]] : [payload: P, transfer?: Transferable[]]} PayloadArgs
+ */
+/**
+ * Posts a message of kind `type` to the worker (main.js's send, app.send).
+ * @typedef {<K extends ToWorkerType>(type: K, ...rest: PayloadArgs<PayloadOf<K, ToWorkerMessage>>) => void} Send
+ */
+/**
+ * Posts a message of kind `type` to the page (worker.js's post).
+ * @typedef {<K extends FromWorkerType>(type: K, payload: PayloadOf<K, FromWorkerMessage>,
+ *   transfer?: Transferable[]) => void} Post
+ */
+/**
+ * Calls `fn` with every message of kind `type` the worker posts (app.on).
+ * @typedef {<K extends FromWorkerType>(type: K, fn: (message: FromWorkerOf<K>) => void) => void} On
+ */
+/**
+ * main.js's bridge for the views (its `app`): its messages are typed here, the rest is main.js's.
+ * @typedef {{send: Send, on: On, [part: string]: any}} App
+ */

@@ -1,6 +1,7 @@
 // The Web Worker that owns the WebAssembly module: has MNIST streamed into it (download.js), trains
 // in chunks of mini-batches and posts progress between them (messages: protocol.js).
 // Not the page: it never touches the DOM, and the page never touches the module.
+// @ts-check
 'use strict';
 
 importScripts('wasm/backprop_lab.js');   // the Emscripten glue is a classic script
@@ -18,8 +19,10 @@ const SMALL_CHUNK_MS = 16;
 // The saturation view's histogram: z of N(0,1) first layers spreads to +-30 and beyond.
 const SATURATION = { bins: 240, lo: -30, hi: 30, samples: 1000 };
 
+/** @type {typeof import('./protocol.js')} */
 let P = null;          // protocol.js
 let D = null;          // download.js
+let C = null;          // config.js (which datasets are images)
 let module = null;     // the instantiated WASM module
 let data = null;       // MnistData, once the four files are in
 let lab = null;        // Lab: the network and its trainer
@@ -33,6 +36,7 @@ const viewOf = id => String(id).replace(/\d+$/, '');
 let lastTraced = null;      // the id of the trace whose step the core holds
 let exportModule = null;    // views/inspector/export.js, imported on the first export
 let config = null;     // the config lab was built from
+let quiet = false;     // a sweep's worker: no weight copies, no saturation (nobody draws them)
 let running = false;
 let loading = null;    // the AbortController of the LOAD under way
 const queue = [];      // messages that arrived before the module was ready
@@ -53,7 +57,7 @@ self.addEventListener('unhandledrejection', (event) => {
 
 (async () => {
   try {
-    [P, D] = await Promise.all([import('./protocol.js'), import('./download.js')]);
+    [P, D, C] = await Promise.all([import('./protocol.js'), import('./download.js'), import('./config.js')]);
     const base = new URL('wasm/', self.location.href);
     module = await createBackpropLab({ locateFile: (path) => new URL(path, base).href });
   } catch (e) {
@@ -64,6 +68,7 @@ self.addEventListener('unhandledrejection', (event) => {
   while (queue.length) handle(queue.shift());
 })();
 
+/** @type {import('./protocol.js').Post} */
 function post(type, payload, transfer = []) {
   self.postMessage({ type, ...payload }, transfer);
 }
@@ -77,10 +82,11 @@ function perSecond({ examples, ms }) {
   return (1000 * examples) / ms;
 }
 
+/** @param {import('./protocol.js').ToWorkerMessage} message */
 function handle(message) {
   const T = P.ToWorker;
   try {
-    switch (message && message.type) {
+    switch (message?.type) {
       case T.LOAD: load(message.dataUrl, message.stallSeconds).catch(failed); break;
       case T.CONFIGURE: configure(message); break;
       case T.START: start(); break;
@@ -96,11 +102,15 @@ function handle(message) {
       case T.SAVE_MODEL: saveModel(message.format); break;
       case T.READ_MODEL: readModel(message.file, message.name).catch(failed); break;
       case T.CHECKPOINT: postCheckpoint('request'); break;
+      case T.TEST_IMAGES: testImages(message.id, message.indices); break;
       case T.EXPORT_TRACE:
         exportTrace(message.id, message.dataset)
           .catch(e => post(P.FromWorker.TRACE_JSON, { id: message.id, error: messageOf(e) }));
         break;
-      default: throw new Error(`Unknown message type: ${message && message.type}`);
+      default: {   // every kind of protocol.js is handled above: this is a message from elsewhere
+        const unknown = /** @type {{type?: unknown}} */ (message);
+        throw new Error(`Unknown message type: ${unknown && unknown.type}`);
+      }
     }
   } catch (e) {
     failed(e);
@@ -163,7 +173,7 @@ async function load(dataUrl, stallSeconds) {
   if (!small()) stopAndDropLab();
   if (data) data.delete();
   data = fresh;
-  post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount() });
+  post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount(), dataUrl });
 }
 
 // ---- CONFIGURE: a fresh network ---------------------------------------------------------------
@@ -177,17 +187,20 @@ function stopAndDropLab() {
   lab = null;
 }
 
-// A truth table (config.dataset other than mnist) is built by the core itself: no download.
+// A truth table (a dataset that is not images) is built by the core itself: no download.
+const isTable = dataset => dataset !== undefined && !C.isImageDataset(dataset);
 function small() {
-  return Boolean(config) && config.dataset !== undefined && config.dataset !== 'mnist';
+  return Boolean(config) && isTable(config.dataset);
 }
 
 // A fresh network from config, starting from `params` (a preset's, a loaded file's) or resuming a
 // CHECKPOINT's bytes exactly; `evaluate`: score it before any training (a loaded network).
-function configure({ config: newConfig, params: startParams, checkpoint, evaluate }) {
+/** @param {import('./protocol.js').PayloadOf<'configure', import('./protocol.js').ToWorkerMessage>} message */
+function configure({ config: newConfig, params: startParams, checkpoint, evaluate, quiet: q }) {
   stopAndDropLab();
-  const table = newConfig.dataset !== undefined && newConfig.dataset !== 'mnist';
-  if (!table && !data) throw new Error('The MNIST data is not loaded yet: wait for it (or retry the download).');
+  const table = isTable(newConfig.dataset);
+  if (!table && !data) throw new Error('The images are not loaded yet: wait for them (or retry the download).');
+  quiet = Boolean(q);
   lab = table ? module.Lab.createSmall(newConfig) : new module.Lab(newConfig, data);
   version++;
   chunkBatches = 1;   // adapted again to this network
@@ -213,7 +226,7 @@ function configure({ config: newConfig, params: startParams, checkpoint, evaluat
   }, [params.buffer]);
   if (evaluate) {
     const e = lab.evaluate();
-    post(P.FromWorker.EVALUATION, e, [e.confusion.buffer]);
+    post(P.FromWorker.EVALUATION, e, buffersOf(e));
   }
   postState();
   postSaturation();
@@ -265,7 +278,7 @@ async function readModel(file, name) {
 // an epoch there is a single step, so only pauses and ends are saved).
 let checkpointVersion = -1;   // the `version` of the last CHECKPOINT posted
 function postCheckpoint(why) {
-  if (!lab) return;
+  if (!lab || (quiet && why !== 'epoch' && why !== 'request')) return;
   if (why !== 'request' && version === checkpointVersion) return;   // nothing changed since
   const bytes = lab.checkpoint();
   checkpointVersion = version;
@@ -396,7 +409,7 @@ function train(n) {
 function endEpochIfDone() {
   if (!lab.epochDone()) return false;
   const r = lab.finishEpoch();
-  post(P.FromWorker.EPOCH, r, [r.confusion.buffer]);
+  post(P.FromWorker.EPOCH, r, buffersOf(r));
   if (!small()) {
     postSaturation();   // a truth table's (an epoch a step) goes with PROGRESS
     postCheckpoint('epoch');
@@ -419,7 +432,7 @@ function postProgress(force) {
       (rate.ms > 0 ? perSecond(rate) : null),   // a first estimate
   };
   const transfer = [];
-  if (force || small() || now - lastParams >= PARAMS_INTERVAL) {   // a truth table's are 9 numbers
+  if (!quiet && (force || small() || now - lastParams >= PARAMS_INTERVAL)) {   // a truth table's: 9 numbers
     payload.params = paramsCopy();
     transfer.push(payload.params.buffer);
     lastParams = now;
@@ -449,7 +462,7 @@ function buffersOf(value, found = []) {
 
 let lastSaturationEpoch = -1;
 function postSaturation(request = {}) {
-  if (!lab) return;
+  if (!lab || quiet) return;
   const { bins, lo, hi, samples } = { ...SATURATION, ...pick(request, ['bins', 'lo', 'hi']) };
   const saturation = lab.saturation(bins, lo, hi, samples);
   lastSaturationEpoch = lab.epoch();
@@ -554,9 +567,35 @@ function setParam(index, text) {
   postCheckpoint('edit');
 }
 
-// ---- PREDICT ----------------------------------------------------------------------------------
+// ---- PREDICT, and test images for the misclassified gallery ------------------------------------
+
+function testImages(id, indices) {
+  try {
+    if (!data) throw new Error('The images are not loaded yet.');
+    const pixels = data.testImages(indices);
+    post(P.FromWorker.TEST_IMAGES, { id, indices: Uint32Array.from(indices), pixels }, [pixels.buffer]);
+  } catch (e) {
+    if (isCrash(e)) throw e;
+    post(P.FromWorker.TEST_IMAGES, { id, error: messageOf(e) });
+  }
+}
 
 function predict(pixels) {
   requireLab();
   post(P.FromWorker.PREDICTION, { outputs: lab.predict(pixels) });
+}
+
+// ---- stats: what a long session must not pile up (tests/web/soak.test.mjs) --------------------
+
+// protocol.js Stats. The soak test calls this in the page's own worker through DevTools: no message
+// for it, which the page would have to pass on.
+/** @returns {import('./protocol.js').Stats} */
+// eslint-disable-next-line no-unused-vars
+function stats() {
+  return {
+    wasmBytes: module.HEAP8.buffer.byteLength,
+    heapInUse: module.heapInUse(),
+    emvalHandles: module.count_emval_handles(),
+    liveObjects: module.liveObjects(),
+  };
 }

@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
         }
         const Mnist mnist = load_mnist(data);
         const Split split = nielsen_split(mnist);
-        for (const std::vector<int>& sizes : {std::vector<int>{784, 30, 10}, std::vector<int>{784, 100, 10}}) {
+        for (const std::vector<int>& sizes :
+             {std::vector<int>{784, 30, 10}, std::vector<int>{784, 100, 10}}) {
             Config c;
             c.sizes = sizes;
             Trainer t(c, split);

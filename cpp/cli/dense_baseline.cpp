@@ -50,7 +50,8 @@ double DenseBaseline::train_epoch(const Images& images, const Labels& labels, si
         }
         forward(m);
         auto aL = a_[L - 1].leftCols(m);
-        delta_[L - 1].leftCols(m) = ((aL - y_.leftCols(m)).array() * aL.array() * (1.0f - aL.array())).matrix();
+        delta_[L - 1].leftCols(m) =
+            ((aL - y_.leftCols(m)).array() * aL.array() * (1.0f - aL.array())).matrix();
         for (size_t l = L; l-- > 0;) {
             auto d = delta_[l].leftCols(m);
             if (l == 0) gw_[0].noalias() = d * x_.leftCols(m).transpose();

@@ -25,8 +25,9 @@ void print_epoch(const EpochResult& r, bool json) {
                     "\"test_cost\": %.6g, \"validation_correct\": %zu, \"validation_total\": %zu, "
                     "\"validation_accuracy\": %.4f, \"validation_cost\": %.6g, \"cost\": %.6g, "
                     "\"seconds\": %.4f}\n",
-                    r.epoch, r.test.correct, r.test.total, r.test.accuracy(), r.test.cost, r.validation.correct,
-                    r.validation.total, r.validation.accuracy(), r.validation.cost, r.train_cost, r.seconds);
+                    r.epoch, r.test.correct, r.test.total, r.test.accuracy(), r.test.cost,
+                    r.validation.correct, r.validation.total, r.validation.accuracy(), r.validation.cost,
+                    r.train_cost, r.seconds);
     } else {
         std::printf("Epoch %d: %zu / %zu  (%.2f s; validation %zu / %zu; training cost %.4f)\n", r.epoch,
                     r.test.correct, r.test.total, r.seconds, r.validation.correct, r.validation.total,
@@ -43,10 +44,12 @@ std::vector<float> apply_model(Options& o) {
         throw Error(o.load + " holds a network with " + what + " " + model + " but " + given +
                     " was given; drop the option or load another file");
     };
-    if (o.sizes_given && c.sizes != m.sizes) mismatch("sizes", format_sizes(m.sizes), "--sizes " + format_sizes(c.sizes));
+    if (o.sizes_given && c.sizes != m.sizes)
+        mismatch("sizes", format_sizes(m.sizes), "--sizes " + format_sizes(c.sizes));
     if (o.activation_given && c.activation != m.activation)
         mismatch("activation", name(m.activation), std::string("--activation ") + name(c.activation));
-    if (o.cost_given && c.cost != m.cost) mismatch("cost", name(m.cost), std::string("--cost ") + name(c.cost));
+    if (o.cost_given && c.cost != m.cost)
+        mismatch("cost", name(m.cost), std::string("--cost ") + name(c.cost));
     c.sizes = m.sizes;
     c.activation = m.activation;
     c.cost = m.cost;
@@ -70,37 +73,50 @@ int run(Options& o) {
     if (!o.load.empty()) params = apply_model(o);
     validate_hyperparameters(o.config);  // before reading 55 MB of data
     if (o.data.empty()) o.data = default_data_dir();
-    const Mnist mnist = load_mnist(o.data);
+    Mnist mnist;
+    try {
+        mnist = load_mnist(o.data);
+    } catch (const Error& e) {
+        if (o.dataset != "fashion") throw;
+        throw Error(
+            std::string(e.what()) +
+            "\nFashion-MNIST comes from Debian's package dataset-fashion-mnist "
+            "(./build.sh setup installs it), or set BPL_FASHION_DATA to a folder with its four files");
+    }
     const Split split = nielsen_split(mnist);
     Trainer t = params.empty() ? Trainer(o.config, split) : Trainer(o.config, split, params);
     const Config& c = t.config();
     if (o.evaluate) {
         const Evaluation test = t.evaluate(split.test), validation = t.evaluate(split.validation);
         if (o.json)
-            std::printf("{\"test_correct\": %zu, \"test_total\": %zu, \"test_accuracy\": %.4f, \"test_cost\": %.6g, "
-                        "\"validation_correct\": %zu, \"validation_total\": %zu, \"validation_accuracy\": %.4f}\n",
-                        test.correct, test.total, test.accuracy(), test.cost, validation.correct, validation.total,
-                        validation.accuracy());
+            std::printf(
+                "{\"test_correct\": %zu, \"test_total\": %zu, \"test_accuracy\": %.4f, \"test_cost\": %.6g, "
+                "\"validation_correct\": %zu, \"validation_total\": %zu, \"validation_accuracy\": %.4f}\n",
+                test.correct, test.total, test.accuracy(), test.cost, validation.correct, validation.total,
+                validation.accuracy());
         else
             std::printf("[%s] %s hidden, %s cost, from %s\nTest: %zu / %zu  (validation %zu / %zu)\n",
-                        format_sizes(c.sizes).c_str(), name(c.activation), name(c.cost), o.load.c_str(), test.correct,
-                        test.total, validation.correct, validation.total);
+                        format_sizes(c.sizes).c_str(), name(c.activation), name(c.cost), o.load.c_str(),
+                        test.correct, test.total, validation.correct, validation.total);
         if (!o.save.empty()) save(o, t);  // a conversion: --load x.json --evaluate --save x.bplm
         return 0;
     }
     if (!o.json)
         std::printf("[%s] %s hidden, %s cost, %s init, eta %g, m %d, lambda %g, seed %u; "
                     "%zu training, %zu validation, %zu test images\n",
-                    format_sizes(c.sizes).c_str(), name(c.activation), name(c.cost), name(c.init), double(c.eta),
-                    c.batch, double(c.lambda), c.seed, split.training.size(), split.validation.size(),
-                    split.test.size());
+                    format_sizes(c.sizes).c_str(), name(c.activation), name(c.cost), name(c.init),
+                    double(c.eta), c.batch, double(c.lambda), c.seed, split.training.size(),
+                    split.validation.size(), split.test.size());
     size_t best = 0;
     int best_epoch = 0;
     try {
         for (int e = 0; e < c.epochs; ++e) {
             const EpochResult r = t.train_epoch();
             print_epoch(r, o.json);
-            if (r.test.correct > best || e == 0) { best = r.test.correct; best_epoch = r.epoch; }
+            if (r.test.correct > best || e == 0) {
+                best = r.test.correct;
+                best_epoch = r.epoch;
+            }
         }
     } catch (const Diverged&) {
         if (!o.save.empty()) {

@@ -10,9 +10,11 @@
 
 namespace bpl {
 
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
 const char* const usage =
     "Usage: backprop [options]\n"
-    "Trains a multilayer perceptron on MNIST by mini-batch SGD (Nielsen, ch. 1-2).\n"
+    "Trains a multilayer perceptron on MNIST (or Fashion-MNIST) by mini-batch SGD (Nielsen, ch. 1-2).\n"
     "  --sizes 784,30,10      layer sizes, input to output\n"
     "  --epochs 30            training epochs\n"
     "  --batch 10             mini-batch size m\n"
@@ -24,6 +26,8 @@ const char* const usage =
     "  --seed 1               random seed (0 to 4294967295)\n"
     "  --data DIR             folder with the four MNIST IDX files, plain or .gz\n"
     "                         (default: $BPL_DATA, else data/mnist)\n"
+    "  --dataset NAME         mnist | fashion: shorthand for --data with MNIST's folder or\n"
+    "                         Fashion-MNIST's ($BPL_FASHION_DATA, else " FASHION_DIR ")\n"
     "  --save FILE            save the trained network: network2.py's JSON if FILE ends in\n"
     "                         .json, else the lab's model file (.bplm)\n"
     "  --load FILE            start from a saved network, either format (told apart by content)\n"
@@ -34,6 +38,11 @@ const char* const usage =
 std::string default_data_dir() {
     const char* dir = std::getenv("BPL_DATA");
     return dir ? dir : "data/mnist";
+}
+
+std::string fashion_data_dir() {
+    const char* dir = std::getenv("BPL_FASHION_DATA");
+    return dir ? dir : FASHION_DIR;
 }
 
 namespace {
@@ -79,9 +88,9 @@ Options parse_options(const std::vector<std::string>& args) {
         }
         if (option.rfind("--", 0) != 0)
             throw Error("unexpected argument '" + option + "'; options start with --, see --help");
-        static const char* const with_value[] = {"--sizes", "--epochs", "--batch", "--eta", "--activation",
-                                                 "--cost", "--init", "--lambda", "--seed", "--data",
-                                                 "--save", "--load"};
+        static const char* const with_value[] = {
+            "--sizes",  "--epochs", "--batch", "--eta",     "--activation", "--cost", "--init",
+            "--lambda", "--seed",   "--data",  "--dataset", "--save",       "--load"};
         bool known = false;
         for (const char* k : with_value) known = known || option == k;
         if (!known) throw Error("unknown option '" + option + "', see --help");
@@ -90,20 +99,35 @@ Options parse_options(const std::vector<std::string>& args) {
             value = args[++i];
         }
         Config& c = o.config;
-        if (option == "--sizes") { c.sizes = parse_sizes(value); o.sizes_given = true; }
-        else if (option == "--epochs") c.epochs = int(parse_integer(option, value, 1, 10000));
+        if (option == "--sizes") {
+            c.sizes = parse_sizes(value);
+            o.sizes_given = true;
+        } else if (option == "--epochs") c.epochs = int(parse_integer(option, value, 1, 10000));
         else if (option == "--batch") c.batch = int(parse_integer(option, value, 1, 1000000));
         else if (option == "--eta") c.eta = float(parse_number(option, value));
-        else if (option == "--activation") { c.activation = parse_activation(value); o.activation_given = true; }
-        else if (option == "--cost") { c.cost = parse_cost(value); o.cost_given = true; }
-        else if (option == "--init") c.init = parse_init(value);
+        else if (option == "--activation") {
+            c.activation = parse_activation(value);
+            o.activation_given = true;
+        } else if (option == "--cost") {
+            c.cost = parse_cost(value);
+            o.cost_given = true;
+        } else if (option == "--init") c.init = parse_init(value);
         else if (option == "--lambda") c.lambda = float(parse_number(option, value));
         else if (option == "--seed") c.seed = uint32_t(parse_integer(option, value, 0, 4294967295LL));
         else if (option == "--data") o.data = value;
-        else if (option == "--save") o.save = value;
+        else if (option == "--dataset") {
+            if (value != "mnist" && value != "fashion")
+                throw Error("--dataset must be mnist or fashion, got '" + value + "'");
+            o.dataset = value;
+        } else if (option == "--save") o.save = value;
         else if (option == "--load") o.load = value;
     }
     if (o.evaluate && o.load.empty()) throw Error("--evaluate needs --load FILE: the network to evaluate");
+    if (!o.dataset.empty()) {
+        if (!o.data.empty())
+            throw Error("--dataset and --data both say where the images are: give one of them");
+        o.data = o.dataset == "fashion" ? fashion_data_dir() : default_data_dir();
+    }
     return o;
 }
 

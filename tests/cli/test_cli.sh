@@ -113,5 +113,27 @@ expect_fail "neither format" 1 "png.bplm: not a model file" -- --load "$TMP/png.
 truncate -s 200M "$TMP/huge.json"
 expect_fail "a 200 MB file is refused unread" 1 "the file has 200 MB; a model file is at most 64 MB" -- --load "$TMP/huge.json" --evaluate --data "$DATA"
 
+# --dataset: Fashion-MNIST (in $BPL_FASHION_DATA, set by build.sh) by name; its first labels are
+# 9 0 0 3 (ankle boot, T-shirt, T-shirt, dress), so a run that had read MNIST instead would differ.
+expect_fail "an unknown dataset" 2 "--dataset must be mnist or fashion, got 'cifar'" -- --dataset cifar
+expect_fail "--dataset and --data together" 2 "give one of them" -- --dataset fashion --data "$DATA"
+BPL_FASHION_DATA="$TMP/nowhere" expect_fail "Fashion-MNIST missing" 1 "dataset-fashion-mnist" -- \
+  --dataset fashion --epochs 1 --sizes 784,10
+if [[ -d "${BPL_FASHION_DATA:-}" ]]; then
+  fashion="$("$BIN" --dataset fashion --sizes 784,30,10 --epochs 1 --json 2>/dev/null)"
+  mnist="$("$BIN" --dataset mnist --sizes 784,30,10 --epochs 1 --json 2>/dev/null)"
+  same="$("$BIN" --data "$BPL_FASHION_DATA" --sizes 784,30,10 --epochs 1 --json 2>/dev/null)"
+  count() { grep -o '"test_correct": [0-9]*' <<<"$1" | head -1 | grep -o '[0-9]*$'; }
+  f="$(count "$fashion")" m="$(count "$mnist")" s="$(count "$same")"
+  # One epoch of [784,30,10]: about 73% on the clothes, about 90% on the digits.
+  if [[ -n "$f" && -n "$m" && "$f" -gt 6000 && "$f" -lt 8500 && "$m" -gt 8500 && "$f" == "$s" ]]; then
+    ok "--dataset fashion trains on Fashion-MNIST ($f / 10000), --dataset mnist on MNIST ($m / 10000)"
+  else
+    not_ok "--dataset fashion / mnist" "fashion: $fashion"$'\n'"mnist: $mnist"
+  fi
+else
+  not_ok "BPL_FASHION_DATA is not set to a folder: run through ./build.sh test"
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -3,7 +3,7 @@
 // Not the page or the worker (tests/web/ drive those in Chromium); skips if the build or data is missing.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 import { MNIST_FILES } from '../../web/protocol.js';

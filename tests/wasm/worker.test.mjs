@@ -4,6 +4,7 @@
 // its trace, EXPORT_TRACE), the pause's CHECKPOINT, and a truth table (no download, SURFACE, SET_PARAM, a step network). Not the page (tests/web/ drive that); skips if the
 // WASM build, the gzipped MNIST of build.sh or Chromium ($BPL_CHROMIUM, else /usr/bin/chromium)
 // is missing.
+/* global log, worker -- the harness page's own (HARNESS_JS), read by functions run in the page */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ function serve(req, res) {
   };
   if (url === '/harness.html') return send(200, Buffer.from(HARNESS_HTML), { 'Content-Type': 'text/html' });
   if (url === '/harness.js') return send(200, Buffer.from(HARNESS_JS), { 'Content-Type': 'text/javascript' });
-  if (['/worker.js', '/download.js', '/protocol.js', '/views/inspector/export.js'].includes(url))
+  if (['/worker.js', '/download.js', '/protocol.js', '/config.js', '/views/inspector/export.js'].includes(url))
     return send(200, readFileSync(path.join(root, 'web', url)), { 'Content-Type': TYPES['.js'] });
   const wasm = url.match(/^\/wasm\/(backprop_lab\.(js|wasm))$/);
   if (wasm) return send(200, readFileSync(path.join(root, 'build/wasm', wasm[1])),
@@ -218,7 +219,6 @@ test('training runs in chunks; pause, step and predict are handled between them'
   const prediction = await next('prediction', n);
   assert.equal(prediction.outputs.length, 10);
 
-  n = await count();
   await send({ type: 'start' });
   const done = await page.waitForFunction((f) => log.slice(f).find((m) => m.type === 'state' &&
     m.done), 0, { timeout: 120000, polling: 50 }).then((h) => h.jsonValue());

@@ -48,13 +48,34 @@ export async function launchBrowser() {
   });
 }
 
-// A fresh context and page; every console error or uncaught exception, in the page or in its
-// worker, is collected in `errors`, which checkNoErrors() asserts empty.
+// Every Content-Security-Policy violation in any page of the context is recorded in `errors`: the
+// page must run under its own policy (web/index.html), and a violation is a bug even when the page
+// copes. The dedicated workers get no policy from a host that sends no header (web/serve.mjs sends
+// none), so their listener, added once they run, can only catch what a future header would block.
+export async function watchPolicy(context, errors) {
+  const record = (where, v) => errors.push(`${where} CSP violation: ${v.directive} blocked ${v.blocked} ` +
+    `(${v.source}:${v.line})`);
+  await context.exposeBinding('bplPolicyViolation', ({ frame }, v) => record(`page ${frame.url()}`, v));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', e => self.bplPolicyViolation({
+      directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
+    }));
+  });
+  const watchWorker = worker => worker.evaluate(() => {
+    self.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.violatedDirective} ` +
+      `blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
+  }).catch(() => {});   // a worker that ended first
+  context.on('page', page => page.on('worker', watchWorker));
+}
+
+// A fresh context and page; every console error, uncaught exception or CSP violation, in the page
+// or in its workers, is collected in `errors`, which checkNoErrors() asserts empty.
 export async function openPage(browser, setup = async () => {}, { viewport = VIEWPORT } = {}) {
   const context = await browser.newContext({ viewport });
+  const errors = [];
+  await watchPolicy(context, errors);
   await setup(context);
   const page = await context.newPage();
-  const errors = [];
   const onConsole = where => msg => {
     if (msg.type() === 'error') errors.push(`${where} console error: ${msg.text()}`);
   };
@@ -101,4 +122,19 @@ export function stateOf(page) {
 export async function waitForState(page, phase, timeout) {
   await page.waitForFunction(p => document.querySelector('[data-testid="status"]').dataset.state === p,
     phase, { timeout, polling: 50 });
+}
+
+// A fresh page (openPage, with `setup`) at the site of siteAndBrowser() `env` with `hash`, once it
+// is ready (its data loaded): { context, page, errors }.
+export async function openReady(env, hash, timeout, setup = undefined) {
+  const opened = await openPage(env.browser, setup);
+  await opened.page.goto(env.site.url + hash);
+  await waitForState(opened.page, 'ready', timeout);
+  return opened;
+}
+
+// Start, then wait until the run has trained all its epochs.
+export async function trainToTheEnd(page, timeout) {
+  await byTestId(page, 'start').click();
+  await waitForState(page, 'done', timeout);
 }

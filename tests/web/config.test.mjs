@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   parseHash, formatHash, parseHidden, sizesFromHidden, checkConfig, defaultConfig, PRESETS,
   matchPreset, DEFAULT_DATA_URL, DATASETS, TRUTH_TABLES, POINTS, isTruthTable, trainable,
+  isImageDataset, dataFolder, classNames, SWEEPS, runLabel,
 } from '../../web/config.js';
 import { DEFAULT_CONFIG } from '../../web/protocol.js';
 
@@ -163,4 +164,77 @@ test('the lecture\'s presets: the XOR network and Nielsen\'s NAND perceptron', (
   assert.deepEqual(nand.params, [-2, -2, 3]);
   assert.ok(PRESETS.filter(p => p.params).every(p => p.params.length ===
     p.config.sizes.slice(1).reduce((n, rows, l) => n + rows * (p.config.sizes[l] + 1), 0)));
+});
+
+test('Fashion-MNIST: the networks of MNIST, its own folder, its ten class names', () => {
+  const r = parseHash('#dataset=fashion&sizes=784,100,10&eta=0.5');
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.config.dataset, 'fashion');
+  assert.ok(isImageDataset('fashion') && isImageDataset('mnist') && !isImageDataset('xor'));
+  assert.equal(defaultConfig('fashion').dataset, 'fashion');
+  assert.deepEqual(defaultConfig('fashion').sizes, [784, 30, 10]);
+  assert.deepEqual(parseHash('#dataset=fashion&sizes=784,30,1').problems,
+    ['sizes=784,30,1 must end with 10 (the ten classes) for Fashion-MNIST']);
+  assert.deepEqual(parseHash('#dataset=fashion&activation=step').problems.length, 1);
+  // Each set in its folder; a link's data= overrides either.
+  assert.equal(dataFolder('mnist'), 'data/mnist/');
+  assert.equal(dataFolder('fashion'), 'data/fashion/');
+  assert.equal(dataFolder('fashion', 'https://example.org/f/'), 'https://example.org/f/');
+  assert.equal(formatHash(r.config, r.dataUrl).includes('data='), false);
+  assert.deepEqual(classNames('fashion'), ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
+    'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+  assert.deepEqual(classNames('mnist'), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.ok(DATASETS.includes('fashion'));
+  for (const id of ['fashion-30', 'fashion-mlp']) {
+    const preset = PRESETS.find(p => p.id === id);
+    assert.equal(preset.config.dataset, 'fashion');
+    assert.deepEqual(checkConfig(preset.config), []);
+    assert.equal(preset.bookAccuracy, 0.8833);
+  }
+});
+
+test('sweep=eta|hidden|init round-trips through the hash; anything else is a problem', () => {
+  for (const sweep of SWEEPS) {
+    const hash = formatHash(DEFAULT_CONFIG, DEFAULT_DATA_URL, true, null, sweep);
+    assert.match(hash, new RegExp(`&sweep=${sweep}$`));
+    const r = parseHash(hash);
+    assert.equal(r.sweep, sweep);
+    assert.equal(r.autostart, true);
+    assert.deepEqual(r.problems, []);
+  }
+  assert.equal(parseHash('#eta=3').sweep, null);
+  const bad = parseHash('#sweep=batch');
+  assert.equal(bad.sweep, null);
+  assert.deepEqual(bad.problems, ['sweep=batch must be one of eta, hidden, init']);
+  assert.equal(formatHash(DEFAULT_CONFIG).includes('sweep'), false);
+});
+
+test('a run\'s label: its shape, eta and seed, then what differs from the ch. 1 network', () => {
+  assert.equal(runLabel(DEFAULT_CONFIG), '[784,30,10] eta 3 seed 1');
+  assert.equal(runLabel({ ...DEFAULT_CONFIG, dataset: 'fashion', sizes: [784, 256, 128, 100, 10],
+    activation: 'relu', cost: 'log-likelihood', init: 'scaled', eta: 0.05, lambda: 5 }),
+  'Fashion [784,256,128,100,10] eta 0.05 seed 1, relu, log-likelihood, init scaled, λ 5');
+});
+
+test('a number out of range names the bound it crossed', () => {
+  const problem = hash => parseHash(hash).problems[0];
+  assert.equal(problem('#eta=1e40'), 'eta=1e40 must be at most 10000');
+  assert.equal(problem('#eta=0'), 'eta=0 must be greater than 0');
+  assert.equal(problem('#lambda=-1'), 'lambda=-1 must be between 0 and 10000');
+  assert.equal(problem('#batch=0'), 'batch=0 must be between 1 and 50000');
+  assert.equal(problem('#seed=4294967296'), 'seed=4294967296 must be between 0 and 4294967295');
+  for (const hash of ['#eta=1e40', '#lambda=-1', '#epochs=0', '#sizes=784,0,10']) {
+    assert.doesNotMatch(problem(hash), /Infinity/, hash);
+  }
+});
+
+test('a key given twice: the last valid value counts, and a message quotes the value it is about', () => {
+  assert.deepEqual(parseHash('#eta=2&eta=abc').problems, ['eta=abc is not a number']);
+  assert.equal(parseHash('#eta=2&eta=abc').config.eta, 2);
+  assert.deepEqual(parseHash('#eta=abc&eta=2').problems, ['eta=abc is not a number']);
+  assert.equal(parseHash('#eta=abc&eta=2').config.eta, 2);
+  // A value each check passes alone, refused by the check of the whole config: the last one is named.
+  const r = parseHash('#dataset=xor&batch=1&batch=8');
+  assert.equal(r.problems.length, 1, r.problems.join('\n'));
+  assert.match(r.problems[0], /^batch=8 /);
 });

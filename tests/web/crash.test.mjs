@@ -3,6 +3,7 @@
 // happened, starts a new worker by itself (no reload), keeps the drawing, the settings and the
 // charts, and offers the last autosave, which resumes and trains on; or starts fresh. The crash is
 // made from the test through Playwright's handle on the worker: the page has no switch for it.
+/* global failed -- worker.js's own function, called by a function run inside the worker */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForState, numberValue, screenshot,
+  siteAndBrowser, openReady, trainToTheEnd, checkNoErrors, byTestId, numberValue, screenshot,
 } from './browser.mjs';
 import { modelFileName, describeModel, fileSize, refusedText } from '../../web/views/files/words.js';
 
@@ -68,17 +68,8 @@ function decodeBplm(buf) {
 const paramCount = sizes => sizes.slice(1).reduce((n, s, l) => n + s * sizes[l] + s, 0);
 
 // --- the page, as a student uses it -------------------------------------------------------------
-async function open(hash = '') {
-  const opened = await openPage(env.browser);
-  await opened.page.goto(env.site.url + hash);
-  await waitForState(opened.page, 'ready', LONG);
-  return opened;
-}
-
-async function train(page) {
-  await byTestId(page, 'start').click();
-  await waitForState(page, 'done', LONG);
-}
+const open = (hash = '') => openReady(env, hash, LONG);
+const train = page => trainToTheEnd(page, LONG);
 
 // Saves in a format from the save choice: { name, bytes, ms } (ms: click to download, in Node).
 async function save(page, format) {

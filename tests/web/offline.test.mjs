@@ -120,7 +120,7 @@ async function waitForBuild(page, tag) {
       document.querySelector('meta[name="build"]')?.content === t &&
       Boolean(navigator.serviceWorker.controller), tag);
   } catch (e) {
-    throw new Error(`${e.message}: ${JSON.stringify(await diagnose(page))}`);
+    throw new Error(`${e.message}: ${JSON.stringify(await diagnose(page))}`, { cause: e });
   }
   return builds(page);
 }

@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  siteAndBrowser, openPage, checkNoErrors, byTestId, waitForState, numberValue, screenshot,
+  siteAndBrowser, openPage, openReady, checkNoErrors, byTestId, waitForState, waitForValue, numberValue, screenshot,
 } from './browser.mjs';
 import { ago, offerText, crashText } from '../../web/views/session/words.js';
 
@@ -35,12 +35,7 @@ test('the offer and the crash notice say what was saved', () => {
 });
 
 // --- helpers ------------------------------------------------------------------------------------
-async function open(hash, setup) {
-  const opened = await openPage(env.browser, setup);
-  await opened.page.goto(env.site.url + hash);
-  await waitForState(opened.page, 'ready', LONG);
-  return opened;
-}
+const open = (hash, setup) => openReady(env, hash, LONG, setup);
 
 // The saved run as the page's own autosave module reads it (a summary), or null.
 function savedRun(page) {
@@ -74,7 +69,9 @@ function waitForPausedSaved(page, perEpoch) {
 // and the paused run autosaved too.
 async function trainAnEpochAndPause(page) {
   await byTestId(page, 'start').click();
-  await waitForAutosave(page, 1);
+  // Paused as soon as the page shows the first epoch (an epoch here is a fraction of a second: the
+  // autosave of epoch 1 may land after the next one), then the pause's own autosave is awaited.
+  await waitForValue(page, 'epoch', 1, LONG);
   await byTestId(page, 'pause').click();
   await waitForPausedSaved(page, 500);
 }
@@ -112,10 +109,23 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
   for (const midEpoch of [false, true]) {
     const { context, page, errors } = await open(RUN);
     await byTestId(page, 'start').click();
-    await waitForAutosave(page, 1);
     if (midEpoch) {
-      await byTestId(page, 'pause').click();
+      // Paused early in epoch 2 (an epoch is 0.3 s here): the page itself clicks Pause in the frame
+      // that shows the 500th mini-batch of epoch 2 or later, before a round trip to the test lets
+      // the epoch end first.
+      await page.evaluate(() => new Promise(resolve => {
+        const watch = () => {
+          const trained = Number(document.querySelector('[data-testid="batch"]').dataset.value);
+          if (trained >= 5500) {
+            document.querySelector('[data-testid="pause"]').click();
+            resolve();
+          } else requestAnimationFrame(watch);
+        };
+        requestAnimationFrame(watch);
+      }));
       await waitForPausedSaved(page, 5000);
+    } else {
+      await waitForAutosave(page, 1);
     }
     await page.reload();
     await offer(page).waitFor({ state: 'visible', timeout: LONG });
@@ -151,7 +161,7 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
 });
 
 test('Start fresh discards the saved run; a new run\'s first epoch replaces it', { timeout: 4 * LONG }, async () => {
-  const hash = '#sizes=784,30,10&batch=100&epochs=3&seed=5';
+  const hash = '#sizes=784,30,10&batch=100&epochs=30&seed=5';
   const { context, page, errors } = await open(hash);
   await trainAnEpochAndPause(page);
   await page.reload();
@@ -186,7 +196,8 @@ test('Start fresh discards the saved run; a new run\'s first epoch replaces it',
   await waitForAutosave(page, 1);
   const after = await savedRun(page);
   assert.ok(after.savedAt > before.savedAt, 'the saved run was not replaced');
-  assert.deepEqual([after.epoch, after.batch], [1, 0]);
+  // An epoch's autosave (the run trains on: by now it may be a later epoch's).
+  assert.ok(after.epoch >= 1 && after.batch === 0, `saved at epoch ${after.epoch} + ${after.batch}`);
   assert.ok(before.epoch > 1 || before.batch > 0, `saved before: epoch ${before.epoch} + ${before.batch}`);
   checkNoErrors(errors);
   await context.close();
@@ -194,7 +205,7 @@ test('Start fresh discards the saved run; a new run\'s first epoch replaces it',
 
 // --- a crashed worker ---------------------------------------------------------------------------
 test('a crashed worker: the notice offers the last autosave, and Resume brings the run back', { timeout: 2 * LONG }, async (t) => {
-  const { context, page, errors } = await open('#sizes=784,30,10&batch=100&epochs=2&seed=7');
+  const { context, page, errors } = await open('#sizes=784,30,10&batch=100&epochs=30&seed=7');
   await trainAnEpochAndPause(page);
   const saved = await savedRun(page);
   // The module trapping, as far as the page can tell: an exception nothing in the worker catches.
@@ -213,10 +224,10 @@ test('a crashed worker: the notice offers the last autosave, and Resume brings t
     const start = document.querySelector('[data-testid="start"]');
     return Number(document.querySelector('[data-testid="epoch"]').dataset.value) === epoch && !start.disabled;
   }, saved.epoch, { timeout: LONG });
-  assert.match(await offerWords(page), /^Resumed \[784,30,10\] eta 3 seed 7 at epoch 1 of 2/);
+  assert.match(await offerWords(page), new RegExp(`^Resumed \\[784,30,10\\] eta 3 seed 7 at epoch ${saved.epoch} of 30`));
   await byTestId(page, 'start').click();
   await waitForState(page, 'done', LONG);
-  assert.equal(await numberValue(page, 'epoch'), 2);
+  assert.equal(await numberValue(page, 'epoch'), 30);
   assert.equal(await offer(page).isHidden(), true, 'the notice stays while training');
   checkNoErrors(errors);
   await context.close();
@@ -227,7 +238,7 @@ test('a crashed worker: the notice offers the last autosave, and Resume brings t
 const FAILURES = [
   ['no IndexedDB (a private window)', context => context.addInitScript(() => {
     window.storageTries = 0;
-    Object.defineProperty(window, 'indexedDB', { get: () => { window.storageTries++; }, configurable: true });
+    Object.defineProperty(window, 'indexedDB', { get: () => { window.storageTries++; return undefined; }, configurable: true });
   }), /no storage \(IndexedDB is off, as in a private window\)/],
   ['a full quota', context => context.addInitScript(() => {
     window.storageTries = 0;

@@ -1,10 +1,12 @@
 // The two line charts (uPlot): accuracy per epoch (test, validation, the book's figure) and the
 // training cost of each reported chunk of mini-batches; the legend shows values on hover.
-// Before the first point each shows its axes and a line saying what will appear there.
+// Before the first point each shows its axes and a line saying what will appear there. Other runs
+// can be overlaid (setOverlays, from views/history/): one more series each, in its own colour.
 // Not the data bookkeeping: main.js hands over whole arrays and calls setData in a frame.
 import uPlot from '../vendor/uPlot.esm.js';
 
 const HEIGHT = 200;   // plot and axes, legend below: both charts and the weights fit a projector
+const OVERLAY_LABEL = 32;   // characters of a run's label in the legend
 
 function percent(u, v) {
   return v == null ? '–' : `${v.toFixed(2)}%`;
@@ -29,25 +31,69 @@ function chart(container, series, axes, scales, empty) {
   return plot;
 }
 
-// New data; unless the pointer is over the chart, the legend shows the latest values (on a
-// projector nobody hovers, and the numbers are what the room reads).
-function update(plot, data) {
-  plot.setData(data);
-  const n = data[0].length;
-  if (n > 0) delete plot.root.parentElement.dataset.empty;
-  else plot.root.parentElement.dataset.empty = plot.bplEmpty;
-  if (plot.cursor.left < 0 && n > 0) plot.setLegend({ idx: n - 1 });
-}
-
 const axis = (label, extra = {}) => ({
   label, stroke: '#333', grid: { stroke: '#e4e4e4' }, ticks: { stroke: '#ccc' },
   labelSize: 18, size: 44, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif',
   ...extra,
 });
 
-export class AccuracyChart {
+const shortLabel = text => (text.length > OVERLAY_LABEL ? `${text.slice(0, OVERLAY_LABEL - 1)}…` : text);
+
+// A chart of the live run plus overlaid runs. The live run's columns come from setData, the
+// overlays' from setOverlays; either call redraws both, so neither wipes the other. Overlays are
+// [{ id, label, color, x, y }] (x ascending) and are aligned with the live x by uPlot.join (the
+// points one run lacks are `undefined`, which uPlot spans; a live null stays a gap).
+class OverlaidChart {
+  constructor(plot, overlayValue) {
+    this.plot = plot;
+    this.base = plot.series.length;   // the x series and the live run's
+    this.overlayValue = overlayValue;
+    this.live = [[]];
+    this.overlays = [];
+    this.key = '';
+  }
+
+  /** @param {{id: string, label: string, color: string, x: number[], y: number[]}[]} list */
+  setOverlays(list) {
+    this.overlays = list.map(o => ({ ...o, x: o.x.slice(), y: o.y.map(v => (v == null ? null : v)) }));
+    const key = JSON.stringify(list.map(o => [o.id, o.label, o.color]));
+    if (key !== this.key) {   // the series themselves change: add and remove them
+      this.key = key;
+      const { plot } = this;
+      while (plot.series.length > this.base) plot.delSeries(plot.series.length - 1);
+      this.overlays.forEach((o, k) => plot.addSeries({
+        label: shortLabel(o.label), stroke: o.color, width: 1.75, points: { size: 5 },
+        value: (u, v, si, idx) => this.overlayValue(this.overlays[k], u, v, idx),
+      }));
+    }
+    this.draw();
+  }
+
+  // New data; unless the pointer is over the chart, the legend shows the live run's latest
+  // values (on a projector nobody hovers, and the numbers are what the room reads).
+  draw() {
+    const live = this.prepare(this.live);
+    const data = this.overlays.length === 0 ? live
+      : this.finish(uPlot.join([live, ...this.overlays.map(o => [o.x, this.clean(o.y)])]));
+    const { plot } = this;
+    plot.setData(data);
+    const n = data[0].length, liveN = this.live[0].length;
+    if (n > 0) delete plot.root.parentElement.dataset.empty;
+    else plot.root.parentElement.dataset.empty = plot.bplEmpty;
+    if (plot.cursor.left < 0 && n > 0) {
+      const last = liveN > 0 ? data[0].indexOf(this.live[0][liveN - 1]) : n - 1;
+      plot.setLegend({ idx: last >= 0 ? last : n - 1 });
+    }
+  }
+
+  prepare(live) { return live; }
+  clean(y) { return y; }
+  finish(data) { return data; }
+}
+
+export class AccuracyChart extends OverlaidChart {
   constructor(container) {
-    this.plot = chart(container, [
+    super(chart(container, [
       { label: 'epoch', value: (u, v) => (v == null ? '–' : String(v)) },
       { label: 'test', stroke: '#1f5fa8', width: 2.5, points: { size: 7 }, value: percent },
       { label: 'validation', stroke: '#e07b00', width: 2, points: { size: 6 }, value: percent },
@@ -62,19 +108,46 @@ export class AccuracyChart {
       // Whole percents around the data, so 10% flat and 95% rising both read well.
       y: { range: (u, min, max) => (min == null ? [0, 100]
         : [Math.max(0, Math.floor(min - 1)), Math.min(100, Math.ceil(max + 1))]) },
-    }, 'Test and validation accuracy appear after each epoch.');
+    }, 'Test and validation accuracy appear after each epoch.'), (o, u, v) => percent(u, v));
+    this.book = null;
   }
 
   // epochs: 1-based epoch numbers; test, validation: fractions; book: fraction or null.
   setData(epochs, test, validation, book) {
     const pct = v => (v == null ? null : 100 * v);
-    update(this.plot, [epochs, test.map(pct), validation.map(pct), epochs.map(() => pct(book))]);
+    this.book = pct(book);
+    this.live = [epochs, test.map(pct), validation.map(pct)];
+    this.draw();
+  }
+
+  // The book's figure is a line across the whole chart, overlays' epochs included.
+  prepare(live) { return [...live, live[0].map(() => this.book)]; }
+  clean(y) { return y.map(v => (v == null ? null : 100 * v)); }
+  finish(data) {
+    data[3] = data[0].map(() => this.book);
+    return data;
   }
 }
 
-export class CostChart {
+// An overlaid run's cost is one point per epoch, the live run's one per chunk: on hover between
+// an overlay's points its legend shows the nearest epoch's cost, and says which epoch.
+function nearestCost(o, u, v, idx) {
+  if (!o) return '–';
+  if (v != null) return v.toPrecision(4);
+  const x = idx == null ? null : u.data[0][idx];
+  if (x == null || o.x.length === 0) return '–';
+  let best = 0;
+  o.x.forEach((e, i) => { if (Math.abs(e - x) < Math.abs(o.x[best] - x)) best = i; });
+  const c = o.y[best];
+  return Number.isFinite(c) && c > 0 ? `${c.toPrecision(4)} (epoch ${o.x[best]})` : '–';
+}
+
+// A diverged run's Infinity or NaN would break the log scale: those points are left out.
+const positive = cost => cost.map(c => (Number.isFinite(c) && c > 0 ? c : null));
+
+export class CostChart extends OverlaidChart {
   constructor(container) {
-    this.plot = chart(container, [
+    super(chart(container, [
       { label: 'epoch', value: (u, v) => (v == null ? '–' : v.toFixed(2)) },
       { label: 'training cost', stroke: '#2b8a3e', width: 1.5,
         value: (u, v) => (v == null ? '–' : v.toPrecision(4)) },
@@ -86,11 +159,13 @@ export class CostChart {
       // Log: the first chunk dwarfs the rest. Empty: one decade, so the axis is there.
       y: { distr: 3, log: 10, range: (u, min, max) => (min == null ? [0.01, 1]
         : uPlot.rangeLog(min, max, 10, false)) },
-    }, 'The cost appears here while the network trains.');
+    }, 'The cost appears here while the network trains.'), nearestCost);
   }
 
-  // A diverged run's Infinity or NaN would break the log scale: those points are left out.
   setData(x, cost) {
-    update(this.plot, [x, cost.map(c => (Number.isFinite(c) && c > 0 ? c : null))]);
+    this.live = [x, positive(cost)];
+    this.draw();
   }
+
+  clean(y) { return positive(y); }
 }

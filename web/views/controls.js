@@ -45,7 +45,8 @@ export class SettingsForm {
   // From MNIST to a truth table or back, the other fields would not fit: the dataset's defaults
   // (the XOR network, Nielsen's ch. 1 network) replace them. Between truth tables they all fit.
   switchDataset(dataset) {
-    if (isTruthTable(dataset) && isTruthTable(this.dataset)) this.allowFor(dataset);
+    // MNIST and Fashion-MNIST take the same networks, as do the four truth tables.
+    if (isTruthTable(dataset) === isTruthTable(this.dataset)) this.allowFor(dataset);
     else this.fill(defaultConfig(dataset));
   }
 

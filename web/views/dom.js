@@ -1,5 +1,6 @@
 // The few DOM helpers every view uses: elements built in one call, and writes that touch the
 // DOM only when the value changes (a view redraws every frame while training). No state.
+// @ts-check
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -1,4 +1,5 @@
-// The network's ten output activations for the drawn digit as bars, and its answer (the largest).
+// The network's ten output activations for the drawn digit as bars, and its answer (the largest),
+// named by the dataset's classes (digits; Fashion-MNIST's when a loaded network is drawn on).
 // Not the prediction request: main.js sends PREDICT and hands the outputs over.
 
 export class OutputBars {
@@ -19,9 +20,17 @@ export class OutputBars {
       value.className = 'value';
       li.append(label, track, value);
       list.append(li);
-      this.rows.push({ li, bar, value });
+      this.rows.push({ li, bar, value, label });
     }
+    this.names = this.rows.map((_, d) => String(d));
     this.clear();
+  }
+
+  // The ten class names (config.js classNames).
+  setNames(names) {
+    if (names.join() === this.names.join()) return;
+    this.names = names.slice();
+    this.rows.forEach(({ label }, d) => { label.textContent = names[d]; });
   }
 
   // outputs: 10 activations (sigmoid in [0,1] or softmax summing to 1).
@@ -34,7 +43,7 @@ export class OutputBars {
       value.textContent = outputs[d].toFixed(2);
       li.classList.toggle('best', d === best);
     });
-    this.prediction.textContent = String(best);
+    this.prediction.textContent = this.names[best];
     this.prediction.dataset.value = String(best);
   }
 

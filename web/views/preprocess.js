@@ -25,7 +25,10 @@ export function inkBounds(gray, width, height) {
 function axisWeights(start, length, outLength, scale) {
   const cells = [];
   for (let i = 0; i < outLength; i++) {
-    const lo = start + i / scale, hi = Math.min(start + (i + 1) / scale, start + length);
+    // The last cell reaches the box's end: outLength is rounded, and a rounded-down axis would
+    // otherwise drop up to half an output pixel of ink.
+    const lo = start + i / scale;
+    const hi = i === outLength - 1 ? start + length : Math.min(start + (i + 1) / scale, start + length);
     const taps = [];
     let sum = 0;
     for (let s = Math.floor(lo); s < Math.ceil(hi); s++) {

@@ -34,7 +34,8 @@ export function bestEpoch(epochs) {
 
 function statusText(state) {
   if (state.error) {
-    return ['error', state.error.retry ? 'The MNIST download failed: retry below.' : 'Stopped: see the message below.'];
+    return ['error', state.error.retry ? `The ${shape(state.config.dataset).name} download failed: retry below.`
+      : 'Stopped: see the message below.'];
   }
   if (!state.workerReady) {
     return state.crash ? ['starting', 'The training worker stopped: starting a new one…']
@@ -50,7 +51,7 @@ function statusText(state) {
       known = known && f.total > 0;
     }
     const mb = bytes => (bytes / 1e6).toFixed(1);
-    return ['loading', `Downloading MNIST: ${mb(received)} ` +
+    return ['loading', `Downloading ${shape(state.config.dataset).name}: ${mb(received)} ` +
       `${known ? `of ${mb(total)} MB` : 'MB so far'}…${then}`];
   }
   if (state.crash && !state.run) {
@@ -73,7 +74,7 @@ function statusText(state) {
       `${truth ? ' (one gradient-descent step on the 4 points each)' : ''}…`];
   }
   const dataLine = truth ? `${name}: 4 points ready.`
-    : `MNIST ready: ${count(state.data.train)} training and ${count(state.data.test)} test images.`;
+    : `${name} ready: ${count(state.data.train)} training and ${count(state.data.test)} test images.`;
   // A weight typed in the diagram or the inspector's step applied (main.js marks the run).
   const byHand = state.run.handEdited ? ' Weights changed by hand: the run is off its seed\'s path.' : '';
   if (!state.progress && !done && state.run.loadedFrom) {

@@ -3,6 +3,7 @@
 // the page, then evaluated before any training. The worker writes and reads the files with the
 // core (SAVE_MODEL, READ_MODEL): nothing here parses one. Not the autosave (views/session/) and
 // not what a loaded network does to the run (main.js's app.useModel).
+// @ts-check
 import { ToWorker, FromWorker, MAX_MODEL_FILE_MB } from '../../protocol.js';
 import { setText, download } from '../dom.js';
 import { SaveMenu } from './menu.js';
@@ -11,6 +12,7 @@ import {
   FORMATS, modelFileName, savedText, loadedText, evaluatedText, refusedText, onlyFirstText,
 } from './words.js';
 
+/** @type {(id: string) => any} */   // the elements of index.html this view owns
 const $ = id => document.getElementById(id);
 
 // Where the run stands, for the file's name: epochs trained and mini-batches into the next.
@@ -21,7 +23,7 @@ function reached(state) {
 
 /**
  * Wires the panel to the worker's messages and the page bridge.
- * @param {Object} app  main.js's bridge: state, send, on, onRender, invalidate, useModel
+ * @param {import('../../protocol.js').App} app  main.js's bridge: state, send, on, onRender, invalidate, useModel
  */
 export function mount(app) {
   const { state } = app;
@@ -85,7 +87,9 @@ export function mount(app) {
         detail: [asked.note, 'Your network and its run are as they were.'].filter(Boolean).join(' ') });
       return;
     }
-    const { text, detail } = loadedText(msg, asked.size);
+    // Not an error, so the file's network (strictNullChecks is off: `if (msg.error)` narrows nothing).
+    const read = /** @type {Exclude<typeof msg, {error: string}>} */ (msg);
+    const { text, detail } = loadedText(read, asked.size);
     view.evaluating = msg.name;
     say(text, { detail: [detail, asked.note].filter(Boolean).join(' ') });
     app.useModel({ name: msg.name, format: msg.format, model: msg.model, params: msg.params });

@@ -4,8 +4,9 @@
 // the run and leaves it paused. The worker computes the trace (TRACE) and its JSON (EXPORT_TRACE);
 // this view only draws it.
 // Not the steps' content (steps.js, equations.js) and not the pictures (vectors.js).
+// @ts-check
 import { ToWorker, FromWorker } from '../../protocol.js';
-import { parseHash, formatHash } from '../../config.js';
+import { parseHash, formatHash, isTruthTable } from '../../config.js';
 import { STEPS } from './equations.js';
 import { TraceView, buildStep } from './steps.js';
 import { gradCheckTable } from './gradcheck.js';
@@ -14,6 +15,7 @@ import { loadTex, whenTypeset } from './tex.js';
 import { count, num } from './format.js';
 import { el, setText, setAttr, download } from '../dom.js';
 
+/** @type {(id: string) => any} */   // the elements of index.html this view owns
 const $ = id => document.getElementById(id);
 const STEP_IDS = STEPS.map(s => s.id);
 const FIELDS = 'input, select, textarea, [contenteditable]';
@@ -31,6 +33,7 @@ const trainingCount = n => (n >= 60000 ? n - 10000 : n - Math.floor(n / 6));
 
 const SET_NAMES = { train: 'training image', test: 'test image', drawn: 'the drawn digit', points: 'point' };
 
+/** @param {import('../../protocol.js').App} app  main.js's bridge */
 export function mount(app) {
   const { state } = app;
   const panel = $('inspector-panel');
@@ -42,7 +45,7 @@ export function mount(app) {
     requested: null,            // the ExampleRef of the TRACE on its way
     seq: 0, pending: null,      // TRACE ids: the latest request; answers to older ones are dropped
     pendingAt: null,            // { version, batches } of the network when the TRACE was sent
-    trace: null, traceId: null,
+    trace: null, traceId: null, tv: null,   // tv: the trace's TraceView
     tracedAt: null,             // the state.paramsVersion the trace shown was taken at
     batchesAt: 0,               // the state.trainedBatches then (for the line above the steps)
     failedAt: null,             // the paramsVersion a re-trace failed at: not tried again on it
@@ -88,11 +91,13 @@ export function mount(app) {
   // point), no key otherwise; state.inspector.urlIndex is that N for whoever writes the URL next.
   function writeUrl(index) {
     ins.urlIndex = index;
-    const hash = formatHash(state.config, state.dataUrl, state.autostart, index);
+    const hash = formatHash(state.config, state.dataUrl, state.autostart, index, state.urlSweep);
     if (hash !== location.hash) history.replaceState(null, '', hash);
   }
 
-  const truthTable = () => state.config.dataset && state.config.dataset !== 'mnist';
+  const truthTable = () => isTruthTable(state.config.dataset);
+  // Fashion-MNIST has no draw pad (its preprocessing is for digits): no drawn example.
+  const drawable = () => state.config.dataset !== 'fashion';
   const stepNetwork = () => (state.run ? state.run.config : state.config).activation === 'step';
   const canInspect = () => Boolean(state.run) && !state.configuring && !stepNetwork();
   // The trace shown is of a network whose parameters have changed since (trained, edited).
@@ -131,6 +136,8 @@ export function mount(app) {
     }
     app.invalidate('inspector', 'status');
   }
+
+  app.inspect = ref => open(ref);   // the gallery's images: {set: 'test', index}
 
   function close() {
     if (!ins.open) return;
@@ -220,7 +227,8 @@ export function mount(app) {
     }
     const points = truthTable();
     let ref = ins.example || ins.requested;
-    if (!ref || points !== (ref.set === 'points')) {   // MNIST <-> a truth table
+    // MNIST <-> a truth table, or a drawn digit on Fashion-MNIST (it has no pad)
+    if (!ref || points !== (ref.set === 'points') || (ref.set === 'drawn' && !drawable())) {
       ref = { set: points ? 'points' : 'train', index: 0 };
       ins.set = ref.set;
       ui.index.value = '0';
@@ -454,7 +462,7 @@ export function mount(app) {
     const points = truthTable();
     // The chooser.
     for (const option of ui.set.options) {
-      option.hidden = option.value === 'points' ? !points : points;
+      option.hidden = option.value === 'points' ? !points : points || (option.value === 'drawn' && !drawable());
       option.disabled = option.hidden;
     }
     ui.set.value = ins.set;
@@ -482,7 +490,7 @@ export function mount(app) {
     ui.next.disabled = ins.step === STEP_IDS.length - 1;
     ui.body.dataset.value = step;
     if (ins.traceId !== null) setAttr(ui.body, 'data-trace', ins.traceId);   // tests wait for a new one
-    drawBody(step);
+    drawBody();
 
     // The tools.
     ui.check.disabled = checkBlocked();
@@ -496,7 +504,8 @@ export function mount(app) {
     const t = ins.trace, e = t.example;
     const what = e.set === 'drawn' ? `The drawn digit, target ${e.label}`
       : e.set === 'points' ? `Point ${e.index}: x = (${Array.from(t.x).join(', ')}), target ${e.label}`
-        : `${e.set === 'train' ? 'Training' : 'Test'} image ${count(e.index)} of ${count(setSize(e.set))}, label ${e.label}`;
+        : `${e.set === 'train' ? 'Training' : 'Test'} image ${count(e.index)} of ${count(setSize(e.set))}, label ${
+          e.label}${state.run.config.dataset === 'fashion' ? ` (${app.classNames()[e.label]})` : ''}`;
     const batches = ins.batchesAt;
     const edited = Boolean(state.run && state.run.handEdited);   // a weight typed, a step applied
     const network = (batches ? `the network after ${count(batches)} mini-batch${batches === 1 ? '' : 'es'}`
@@ -531,7 +540,7 @@ export function mount(app) {
   // data-settled="true" on the step's box (tests wait for it): the step is wholly on screen and
   // every step is built and typeset for the current trace and selections.
 
-  function drawBody(step) {
+  function drawBody() {
     if (!ins.trace) {
       finishAttaching();
       shown = null;
@@ -542,8 +551,8 @@ export function mount(app) {
     }
     const b = builtStep(ins.step);
     if (shown && shown.b === b) return;
-    const focused = document.activeElement && ui.body.contains(document.activeElement)
-      ? document.activeElement.dataset.key : null;
+    const active = /** @type {HTMLElement} */ (document.activeElement);
+    const focused = active && ui.body.contains(active) ? active.dataset.key : null;
     finishAttaching();
     ui.body.replaceChildren();
     const insertions = [];

@@ -173,7 +173,7 @@ export class VectorView {
       ArrowLeft: -1, ArrowRight: 1, ArrowUp: this.kind === 'bars' ? 1 : -cols,
       ArrowDown: this.kind === 'bars' ? -1 : cols, PageUp: -10, PageDown: 10,
     };
-    let next = null;
+    let next;
     if (e.key in moves) next = Math.min(this.n - 1, Math.max(0, i + moves[e.key]));
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = this.n - 1;

@@ -4,6 +4,7 @@
 // and its derivative, with the share of saturated units (f'(z) < 0.01). Every value comes from
 // the worker (CURVES, SATURATION); this view stores, labels and draws. Not the presets' list
 // (controls.js) and not the training: its two buttons only build a network.
+// @ts-check
 import { ToWorker, FromWorker } from '../../protocol.js';
 import { PRESETS, sameConfig, isTruthTable } from '../../config.js';
 import { el, setText } from '../dom.js';
@@ -24,6 +25,7 @@ const OTHER_INIT = { gaussian: 'scaled', scaled: 'gaussian' };
 // The network whose saturation the panel explains (its preset lives in config.js).
 const NIELSEN_100 = PRESETS.find(p => p.id === 'nielsen-100');
 
+/** @type {(id: string) => any} */   // the elements of index.html this view owns
 const $ = id => document.getElementById(id);
 
 // Two configs that differ at most in their initial weights.
@@ -136,6 +138,7 @@ class NetworkColumn {
 }
 
 // --- the panel -------------------------------------------------------------------------------
+/** @param {import('../../protocol.js').App} app  main.js's bridge */
 export function mount(app) {
   const { state } = app;
   const view = state.saturation = {
@@ -146,7 +149,7 @@ export function mount(app) {
     lastByInit: {},        // init -> the last such snapshot with that init
   };
   const networks = $('saturation-networks'), meta = $('saturation-meta'), refresh = $('saturation-refresh');
-  const buttons = [...document.querySelectorAll('.saturation-inits button')];
+  const buttons = [...document.querySelectorAll('.saturation-inits button')].map(b => /** @type {HTMLButtonElement} */ (b));
   const whyMnist = $('saturation-why-mnist'), whyTruth = $('saturation-why-truth');
   const columns = { current: null, other: null };
   let curveCharts = null;

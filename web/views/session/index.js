@@ -7,16 +7,18 @@
 // - Otherwise every CHECKPOINT is saved (app.runRecord(msg); null means nothing worth saving).
 // - A storage failure is shown once and never stops training; later saves keep trying.
 // Not what a record holds or how a run is rebuilt (main.js's app.runRecord and app.resume).
+// @ts-check
 import { FromWorker } from '../../protocol.js';
 import { loadRun, saveRun, clearRun } from '../../storage/autosave.js';
 import { setText } from '../dom.js';
 import { offerText, crashText, resumedText, replacedText, autosaveText } from './words.js';
 
+/** @type {(id: string) => any} */   // the elements of index.html this view owns
 const $ = id => document.getElementById(id);
 
 /**
  * Wires the autosave to the worker's CHECKPOINTs and draws the offer, the notices and the line.
- * @param {Object} app  main.js's bridge: state, on, onRender, invalidate, runRecord, resume,
+ * @param {import('../../protocol.js').App} app  main.js's bridge: state, on, onRender, invalidate, runRecord, resume,
  *   startFresh
  */
 export function mount(app) {

@@ -123,7 +123,11 @@ export class NetworkDiagram {
           const name = svgEl('text', { x: cx - this.r - 6, y: cy + 5, 'text-anchor': 'end', class: 'input-name' }, g);
           name.textContent = `x${sub(j + 1)}`;
         } else {
+          // Spaces between the texts, as markup would have: its visible text then reads "0.77 b = 1.23",
+          // which its name starts with.
+          g.append(' ');
           bias = svgEl('text', { x: cx, y: cy + this.r + 14, 'text-anchor': 'middle', class: 'neuron-bias' }, g);
+          g.append(' ');
           delta = svgEl('text', { x: cx, y: cy + this.r + 28, 'text-anchor': 'middle', class: 'neuron-delta' }, g);
         }
         this.neurons.push({ l, j, g, circle, value, title, bias, delta });
@@ -186,15 +190,18 @@ export class NetworkDiagram {
         Number.isFinite(act) ? `a = ${full(act)}` : null,
         d !== null ? `δ = ∂C/∂z = ${full(d)}` : null,
         gradB && gradB[l - 1] ? `∂C/∂b = ${full(gradB[l - 1][j])}` : null].filter(Boolean);
+      // Its name starts with what the neuron shows, so a voice-control user can say what they see.
+      const shown = [n.value, n.bias, n.delta].map(t => t.textContent).filter(Boolean).join(', ');
       this.describe(n.g, n.title, `${this.name(l, j)}: bias b = ${full(b)}` +
-        (values.length ? `;${at}: ${values.join(', ')}` : '') + '. Enter to change its bias.');
+        (values.length ? `;${at}: ${values.join(', ')}` : '') + '. Enter to change its bias.', shown);
     }
   }
 
-  describe(g, title, describe) {
-    if (g.dataset.describe === describe) return;
+  describe(g, title, describe, shown = '') {
+    const label = shown ? `${shown}. ${describe}` : describe;
+    if (g.dataset.describe === describe && g.getAttribute('aria-label') === label) return;
     g.dataset.describe = describe;
-    g.setAttribute('aria-label', describe);
+    g.setAttribute('aria-label', label);
     title.textContent = describe;
     if (document.activeElement === g || g.matches(':hover')) setText(this.readout, describe);
   }

@@ -47,6 +47,7 @@ export class ParamEditor {
   }
 
   // The core's answer about params[index]: an error stays beside the field; a value closes it.
+  /** @param {{index: number, error?: string}} answer  PARAM_SET */
   answer({ index, error }) {
     if (index !== this.index) return;
     if (error) this.showError(error);

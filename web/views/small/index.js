@@ -3,6 +3,7 @@
 // table; then the MNIST-only panels give way (a class on <main>, see style.css's small networks
 // block). Every number comes from the worker: SURFACE (the output everywhere), TRACE of the
 // picked point (its z, a, delta, gradients), PARAM_SET (a weight typed by hand).
+// @ts-check
 import { ToWorker, FromWorker } from '../../protocol.js';
 import { isTruthTable, trainable, POINTS } from '../../config.js';
 import { setText } from '../dom.js';
@@ -10,9 +11,11 @@ import { NetworkDiagram } from './diagram.js';
 import { DecisionSurface, pointName } from './surface.js';
 import { ParamEditor } from './editor.js';
 
+/** @type {(id: string) => any} */   // the elements of index.html this view owns
 const $ = id => document.getElementById(id);
 const PART = 'small';
 
+/** @param {import('../../protocol.js').App} app  main.js's bridge */
 export function mount(app) {
   const { state } = app;
   const small = state.small = {
