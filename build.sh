@@ -401,8 +401,10 @@ run_node_tests() {
 TIMED_BROWSER_TESTS=(page inspector)
 run_browser_tests() {
   local files=() timed=() f name
-  for f in tests/web/*.test.mjs; do
+  # The soak test (over a minute) first: the other slot runs the rest meanwhile.
+  for f in tests/web/soak.test.mjs tests/web/*.test.mjs; do
     name="$(basename "$f" .test.mjs)"
+    [[ "$name" == soak && ${#files[@]} -gt 0 ]] && continue   # listed first already
     if [[ " ${TIMED_BROWSER_TESTS[*]} " == *" $name "* ]]; then timed+=("$f"); else files+=("$f"); fi
   done
   run_node_files web 2 "${files[@]}"

@@ -113,15 +113,80 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   return file;
 }
 
+// The renderers' main-thread tasks while `during()` runs, from Chromium's own trace: for each,
+// its wall time and the CPU time the thread spent in it (ms; the wall time where the trace has no
+// thread time). The Long Tasks API sees only wall time, which on a machine whose cores are shared
+// with the training worker and other processes includes the time the scheduler gave the CPU to
+// someone else: idle here, tasks of 290 ms wall and 7 ms CPU were seen. The CPU time is the page's
+// own work.
+export async function mainThreadTasks(browser, page, during) {
+  await startMainThreadTrace(browser, page);
+  let tasks;
+  try {
+    await during();
+  } finally {
+    tasks = await stopMainThreadTrace(browser);
+  }
+  return tasks;
+}
+
+// The same in two halves, for a stretch of a test that is not one function: start, then stop,
+// which resolves to the tasks.
+// The renderer starts tracing a moment after the browser does: two frames later it is on.
+export async function startMainThreadTrace(browser, page) {
+  await browser.startTracing(page, { categories: ['toplevel'] });
+  await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export async function stopMainThreadTrace(browser) {
+  const buffer = await browser.stopTracing();
+  const events = JSON.parse(buffer.toString('utf8')).traceEvents;
+  const main = new Set(events.filter(e => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain')
+    .map(e => `${e.pid}:${e.tid}`));
+  const seen = new Set(), tasks = [];
+  for (const e of events) {
+    if (e.ph !== 'X' || !/(^|::)RunTask$/.test(e.name) || !main.has(`${e.pid}:${e.tid}`)) continue;
+    const key = `${e.pid}:${e.tid}:${e.ts}`;   // a task can be traced twice, nested
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tasks.push({ wall: Math.round(e.dur / 1000), cpu: Math.round((e.tdur ?? e.dur) / 1000) });
+  }
+  return tasks;
+}
+
 // The status line's data-state: loading, ready, running, paused, ...
 export function stateOf(page) {
   return byTestId(page, 'status').getAttribute('data-state');
 }
 
-// Resolves when the status line's data-state is `phase` (ready, running, paused, ...).
+// Resolves when the status line's data-state is `phase` (ready, running, paused, ...). A timeout
+// says which state the page was in instead, and its status line (e.g. a run already done).
 export async function waitForState(page, phase, timeout) {
-  await page.waitForFunction(p => document.querySelector('[data-testid="status"]').dataset.state === p,
-    phase, { timeout, polling: 50 });
+  try {
+    await page.waitForFunction(p => document.querySelector('[data-testid="status"]').dataset.state === p,
+      phase, { timeout, polling: 50 });
+  } catch (e) {
+    const now = await page.evaluate(() => {
+      const status = document.querySelector('[data-testid="status"]');
+      return status && `${status.dataset.state}: "${status.textContent.trim()}"`;
+    }).catch(() => 'unknown (the page is gone)');
+    throw new Error(`waiting for state ${phase}: ${e.message}; the page is in state ${now}`, { cause: e });
+  }
+}
+
+// Clicks Pause from inside the page as soon as the element `id` (epoch, batch) shows a data-value
+// of at least `atLeast`: a run of short epochs (a fraction of a second each) can end between the
+// test seeing a value and its own click arriving, most of all on a slow or busy machine. Call it
+// before Start; it resolves once the watch is in place.
+export function pauseWhen(page, id, atLeast) {
+  return page.evaluate(([id, atLeast]) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    new MutationObserver((_, observer) => {
+      if (!(Number(el.dataset.value) >= atLeast)) return;
+      observer.disconnect();
+      document.querySelector('[data-testid="pause"]').click();
+    }).observe(el, { attributes: true, attributeFilter: ['data-value'] });
+  }, [id, atLeast]);
 }
 
 // A fresh page (openPage, with `setup`) at the site of siteAndBrowser() `env` with `hash`, once it

@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  siteAndBrowser, openPage, byTestId, waitForValue, numberValue, waitForState, screenshot,
+  siteAndBrowser, openPage, byTestId, waitForValue, numberValue, waitForState, screenshot, pauseWhen,
 } from './browser.mjs';
 
 const LONG = 120_000;
@@ -33,14 +33,16 @@ const processedInk = page => page.locator('#processed').evaluate(c => {
 const chartPoints = page => page.evaluate(() => document.querySelectorAll('#accuracy-chart canvas').length);
 
 // Trains an epoch or more, pauses, waits until the autosave holds the paused run, and hands back
-// the worker's handle and the epochs saved (1, or 2 on a fast machine).
-async function trainOneEpoch(page) {
-  await page.goto(env.site.url + RUN);
+// the worker's handle and the epochs saved (1, or 2 if the Pause lands after the next epoch).
+// An epoch is a fraction of a second here: the page itself clicks Pause in the frame that shows
+// epoch 1, since a round trip to the test can let all 3 epochs end first (the run done, Pause off).
+async function trainOneEpoch(page, hash = RUN) {
+  await page.goto(env.site.url + hash);
   await waitForState(page, 'ready', LONG);
+  await pauseWhen(page, 'epoch', 1);
   await byTestId(page, 'start').click();
-  await waitForValue(page, 'epoch', 1, LONG);
-  await byTestId(page, 'pause').click();
   await waitForState(page, 'paused', LONG);
+  assert.ok(await numberValue(page, 'epoch') >= 1, 'paused before the first epoch ended');
   await page.waitForFunction(() => {   // the pause's own checkpoint stored: its epoch and mini-batch
     const saved = document.querySelector('[data-testid="autosave"]').dataset;
     const shown = document.querySelector('[data-testid="batch"]').textContent.match(/mini-batch ([\d,]+)/);
@@ -96,7 +98,8 @@ test('an uncaught trap: the page says so, a new worker comes, the autosave resum
 
 test('a trap the worker catches ends that worker cleanly; Start fresh builds a new network', { timeout: 3 * LONG }, async () => {
   const { context, page, errors } = await openPage(env.browser);
-  const { worker } = await trainOneEpoch(page);
+  // 30 epochs: the run is still training when the test, a round trip later, sees it running.
+  const { worker } = await trainOneEpoch(page, RUN.replace('epochs=3', 'epochs=30'));
   await byTestId(page, 'start').click();
   await waitForState(page, 'running', LONG);
   const reborn = page.waitForEvent('worker', { timeout: LONG });
