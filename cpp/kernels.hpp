@@ -31,6 +31,34 @@ inline fv load(const float* p) {
 
 inline void store(float* p, const fv& x) { std::memcpy(p, &x, sizeof x); }
 
+// a * b + c. In the relaxed-SIMD build (clang-19, -mrelaxed-simd) each SIMD128 half is one
+// f32x4.relaxed_madd, which the browser may fuse (one rounding, on CPUs with FMA) or not: the
+// two modules round differently, but each one always the same way on one machine. Elsewhere a
+// multiply and an add, which native compilers contract to FMA where the CPU has it.
+#if defined(__wasm_relaxed_simd__)
+typedef float f4 __attribute__((vector_size(4 * sizeof(float))));
+static_assert(lanes == 8, "the relaxed madd below takes two SIMD128 halves");
+inline fv madd(const fv& a, const fv& b, const fv& c) {
+    const f4 lo = __builtin_wasm_relaxed_madd_f32x4(__builtin_shufflevector(a, a, 0, 1, 2, 3),
+                                                    __builtin_shufflevector(b, b, 0, 1, 2, 3),
+                                                    __builtin_shufflevector(c, c, 0, 1, 2, 3));
+    const f4 hi = __builtin_wasm_relaxed_madd_f32x4(__builtin_shufflevector(a, a, 4, 5, 6, 7),
+                                                    __builtin_shufflevector(b, b, 4, 5, 6, 7),
+                                                    __builtin_shufflevector(c, c, 4, 5, 6, 7));
+    return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+#else
+inline fv madd(const fv& a, const fv& b, const fv& c) { return a * b + c; }
+#endif
+
+// Unrolls the loop that follows whole under clang: without it clang-19 keeps a kernel's
+// accumulator array in memory rather than in registers. GCC unrolls these loops by itself.
+#if defined(__clang__)
+#define BPL_UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define BPL_UNROLL
+#endif
+
 // The forward kernel: out[0, LD) = sum_k val[k] * base[idx[k] * stride + (0, LD)], i.e. a
 // sample's z[0] from the columns of w[0] of its lit inputs. With LD a compile-time multiple of 8
 // the accumulator stays in SIMD registers. Lanes past the real column read the next column (or
@@ -42,8 +70,8 @@ inline void gather_sum(const float* __restrict base, size_t stride, const int* _
     fv acc[V] = {};
     for (int k = 0; k < n; ++k) {
         const float* col = base + size_t(idx[k]) * stride;
-        const float v = val[k];
-        for (size_t c = 0; c < V; ++c) acc[c] += v * load(col + lanes * c);
+        const fv v = fv{} + val[k];
+        BPL_UNROLL for (size_t c = 0; c < V; ++c) acc[c] = madd(v, load(col + lanes * c), acc[c]);
     }
     std::memcpy(out, acc, sizeof acc);
 }
@@ -61,11 +89,11 @@ inline void scatter_add(float* __restrict base, size_t stride, const int* __rest
     for (size_t c = 0; c < V; ++c) xr[c] = load(x + lanes * c);
     for (int k = 0; k < n; ++k) {
         float* col = base + size_t(idx[k]) * stride;
-        const float v = val[k];
+        const fv v = fv{} + val[k];
         const iv mask = iv{} + keep[k];
-        for (size_t c = 0; c < V; ++c) {
+        BPL_UNROLL for (size_t c = 0; c < V; ++c) {
             const fv old = (fv)((iv)load(col + lanes * c) & mask);
-            store(col + lanes * c, v * xr[c] + old);
+            store(col + lanes * c, madd(v, xr[c], old));
         }
     }
 }
@@ -186,9 +214,10 @@ inline void scatter_add(float* __restrict base, size_t stride, const int* __rest
     }
     for (int k = 0; k < n; ++k) {
         float* col = base + size_t(idx[k]) * stride;
+        const fv v = fv{} + val[k];
         const iv mask = iv{} + keep[k];
         for (int c = 0; c < ld; c += lanes)
-            store(col + c, val[k] * load(x + c) + (fv)((iv)load(col + c) & mask));
+            store(col + c, madd(v, load(x + c), (fv)((iv)load(col + c) & mask)));
     }
 }
 

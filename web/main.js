@@ -315,8 +315,9 @@ const waitingAfterCrash = () => state.crash && !state.pendingResume;
  *   (message: import('./protocol.js').FromWorkerOf<K>) => void}}
  */
 const handlers = {
-  [FromWorker.READY]() {
+  [FromWorker.READY]({ module }) {
     state.workerReady = true;
+    document.documentElement.dataset.module = module;   // which WebAssembly module (wasm_variant.js)
     if (needsImages()) load();
     else if (!waitingAfterCrash()) configure();
     invalidate('status');

@@ -72,7 +72,7 @@ export const MAX_MODEL_FILE_MB = 64;
 
 // worker -> page
 export const FromWorker = Object.freeze({
-  READY: 'ready',                 // {}                                   module instantiated
+  READY: 'ready',                 // { module }                           instantiated: 'relaxed' or 'plain'
   DOWNLOAD: 'download',           // { file, received, total }            bytes of compressed data
   DATA_READY: 'data-ready',       // { train, test, dataUrl }             image counts; the LOAD's folder
   DATA_ERROR: 'data-error',       // { file, message }                    failed, truncated or corrupt
@@ -237,7 +237,7 @@ export const FromWorker = Object.freeze({
 /**
  * Every message the worker posts to the page. An answer that can fail is two members, the result
  * or `error` (each says the other is absent, so a handler may read both).
- * @typedef {{type: typeof FromWorker.READY}
+ * @typedef {{type: typeof FromWorker.READY, module: import('./wasm_variant.js').ModuleKind}
  *   | {type: typeof FromWorker.DOWNLOAD, file: string, received: number, total: number}
  *   | {type: typeof FromWorker.DATA_READY, train: number, test: number, dataUrl: string}
  *   | {type: typeof FromWorker.DATA_ERROR, file: string, message: string}

@@ -4,8 +4,6 @@
 // @ts-check
 'use strict';
 
-importScripts('wasm/backprop_lab.js');   // the Emscripten glue is a classic script
-
 const CHUNK_SECONDS = 0.04;        // compute per chunk: short enough for PAUSE to feel instant
 const PROGRESS_INTERVAL = 50;      // ms between PROGRESS messages (points of the cost chart)
 const PARAMS_INTERVAL = 200;       // ms between weight snapshots (each is a copy of every weight)
@@ -24,6 +22,8 @@ let P = null;          // protocol.js
 let D = null;          // download.js
 let C = null;          // config.js (which datasets are images)
 let module = null;     // the instantiated WASM module
+/** @type {import('./wasm_variant.js').ModuleKind} */
+let moduleKind = 'plain';   // which of the two modules (wasm_variant.js)
 let data = null;       // MnistData, once the four files are in
 let lab = null;        // Lab: the network and its trainer
 let version = 0;       // counts every change of lab's parameters (training, a step, a weight typed)
@@ -57,14 +57,19 @@ self.addEventListener('unhandledrejection', (event) => {
 
 (async () => {
   try {
-    [P, D, C] = await Promise.all([import('./protocol.js'), import('./download.js'), import('./config.js')]);
-    const base = new URL('wasm/', self.location.href);
+    let variant;
+    [P, D, C, variant] = await Promise.all([
+      import('./protocol.js'), import('./download.js'), import('./config.js'), import('./wasm_variant.js'),
+    ]);
+    moduleKind = variant.moduleKind();
+    const base = new URL(variant.wasmFolder(moduleKind), self.location.href);
+    importScripts(new URL('backprop_lab.js', base).href);   // the Emscripten glue is a classic script
     module = await createBackpropLab({ locateFile: (path) => new URL(path, base).href });
   } catch (e) {
     post(P ? P.FromWorker.ERROR : 'error', { message: `Could not start the WebAssembly module: ${messageOf(e)}` });
     return;
   }
-  post(P.FromWorker.READY, {});
+  post(P.FromWorker.READY, { module: moduleKind });
   while (queue.length) handle(queue.shift());
 })();
 

@@ -1,4 +1,4 @@
-// Loads the WebAssembly build (build/wasm/backprop_lab.js) in Node for the tests and the benchmark.
+// Loads a WebAssembly build (build/wasm/ or build/wasm-relaxed/) in Node for the tests and the benchmark.
 // Not the browser path: there the worker loads the same glue with importScripts.
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,16 +7,25 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const glue = path.join(root, 'build/wasm/backprop_lab.js');
-export const wasm = path.join(root, 'build/wasm/backprop_lab.wasm');
+// The two builds (see web/wasm_variant.js): SIMD128 only, and relaxed SIMD (clang-19). Node 20
+// runs the relaxed one only with --experimental-wasm-relaxed-simd.
+export const BUILDS = {
+  plain: { glue: path.join(root, 'build/wasm/backprop_lab.js'), wasm: path.join(root, 'build/wasm/backprop_lab.wasm') },
+  relaxed: {
+    glue: path.join(root, 'build/wasm-relaxed/backprop_lab.js'),
+    wasm: path.join(root, 'build/wasm-relaxed/backprop_lab.wasm'),
+  },
+};
 
-export function moduleBuilt() {
+export function moduleBuilt(variant = 'plain') {
+  const { glue, wasm } = BUILDS[variant];
   return existsSync(glue) && existsSync(wasm);
 }
 
 // Node 20's fetch cannot read a file path, so the module gets its bytes handed in.
-export async function loadModule() {
-  if (!moduleBuilt()) throw new Error(`${glue} is missing: run ./build.sh wasm first`);
+export async function loadModule(variant = 'plain') {
+  const { glue, wasm } = BUILDS[variant];
+  if (!moduleBuilt(variant)) throw new Error(`${glue} is missing: run ./build.sh wasm first`);
   const createBackpropLab = createRequire(import.meta.url)(glue);
   return createBackpropLab({ wasmBinary: readFileSync(wasm) });
 }

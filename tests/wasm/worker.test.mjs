@@ -18,7 +18,7 @@ import { CHROMIUM, launchBrowser } from '../web/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = path.join(root, 'data/mnist');
-const skip = !moduleBuilt() ? 'build/wasm is not built (./build.sh wasm)'
+const skip = !moduleBuilt() || !moduleBuilt('relaxed') ? 'build/wasm or build/wasm-relaxed is not built (./build.sh wasm)'
   : !MNIST_FILES.every((f) => existsSync(path.join(dataDir, `${f}.gz`))) ? 'no data/mnist/*.gz'
   : !existsSync(CHROMIUM) ? `no ${CHROMIUM}` : false;
 
@@ -51,11 +51,11 @@ function serve(req, res) {
   };
   if (url === '/harness.html') return send(200, Buffer.from(HARNESS_HTML), { 'Content-Type': 'text/html' });
   if (url === '/harness.js') return send(200, Buffer.from(HARNESS_JS), { 'Content-Type': 'text/javascript' });
-  if (['/worker.js', '/download.js', '/protocol.js', '/config.js', '/views/inspector/export.js'].includes(url))
+  if (['/worker.js', '/download.js', '/protocol.js', '/config.js', '/wasm_variant.js', '/views/inspector/export.js'].includes(url))
     return send(200, readFileSync(path.join(root, 'web', url)), { 'Content-Type': TYPES['.js'] });
-  const wasm = url.match(/^\/wasm\/(backprop_lab\.(js|wasm))$/);
-  if (wasm) return send(200, readFileSync(path.join(root, 'build/wasm', wasm[1])),
-    { 'Content-Type': TYPES[path.extname(wasm[1])] });
+  const wasm = url.match(/^\/wasm\/(relaxed\/)?(backprop_lab\.(js|wasm))$/);
+  if (wasm) return send(200, readFileSync(path.join(root, wasm[1] ? 'build/wasm-relaxed' : 'build/wasm', wasm[2])),
+    { 'Content-Type': TYPES[path.extname(wasm[2])] });
   const data = url.match(/^\/(data\/mnist|broken-(\w+))\/([\w-]+\.gz)$/);
   if (!data) return send(404, Buffer.from('not found'));
   const [, , how, file] = data;
@@ -119,7 +119,9 @@ async function load(dataUrl) {
 }
 
 test('a LOAD sent before READY is queued and its 404 reported', { skip }, async () => {
-  await next('ready', 0);
+  const ready = await next('ready', 0);
+  // Chromium validates relaxed SIMD by default (web/wasm_variant.js): the worker picks that module.
+  assert.equal(ready.module, 'relaxed');
   const e = await next(['data-error', 'data-ready'], 0);
   assert.equal(e.type, 'data-error');
   assert.equal(e.message, `${VICTIM}: download failed (HTTP 404)`);
