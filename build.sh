@@ -50,7 +50,8 @@ Usage: ./build.sh COMMAND [options]
                       (default 60); a crash input goes to tests/fuzz/regressions/
   train -- [options]  build the native trainer if needed and train on MNIST
                       (e.g. ./build.sh train -- --sizes 784,30,10 --epochs 30 --eta 3.0)
-  bench               build, then print benchmark JSON lines (native, then wasm)
+  bench               build, then print benchmark JSON lines (native, wasm plain and relaxed,
+                      then the page in headless Chromium: start-up, epochs, long tasks, pause)
   serve [--port N] [--host ADDR]
                       build, then serve build/web/ (default http://localhost:8000/)
   clean [--all]       remove build/ (with --all also the fetched data in data/)
@@ -759,6 +760,9 @@ cmd_bench() {
   build/native/backprop-bench
   say "bench: wasm, plain and relaxed SIMD by turns (node tests/wasm/bench.mjs)"
   node --experimental-wasm-relaxed-simd tests/wasm/bench.mjs
+  assemble_site
+  say "bench: the page in headless Chromium (node tests/web/bench.mjs)"
+  node tests/web/bench.mjs
 }
 
 cmd_serve() {

@@ -318,6 +318,7 @@ public:
             out.set("validationCost", r.validation.cost);
             out.set("trainCost", r.train_cost);
             out.set("seconds", r.seconds);
+            out.set("evalSeconds", r.eval_seconds);
             out.set("confusion", typed_copy(r.test.confusion.data(), r.test.confusion.size()));
             out.set("mistakes", mistakes_js(r.test.mistakes));
             return out;

@@ -237,8 +237,10 @@ EpochResult Trainer::finish_epoch() {
     r.epoch = epoch_;
     r.train_cost = epoch_examples_ ? epoch_cost_ / double(epoch_examples_) : 0.0;
     r.seconds = epoch_seconds_;
+    const auto t0 = std::chrono::steady_clock::now();
     r.validation = evaluate(data_.validation);
     r.test = evaluate(data_.test, true);
+    r.eval_seconds = seconds_since(t0);
     ++epoch_;
     start_epoch();
     return r;

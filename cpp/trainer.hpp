@@ -36,6 +36,7 @@ struct EpochResult {
     Evaluation validation, test;  // test carries the confusion matrix
     double train_cost = 0.0;      // mean cost of the epoch's mini-batches, as they trained
     double seconds = 0.0;         // training time of the epoch, evaluation excluded
+    double eval_seconds = 0.0;    // time of the evaluation on validation and test
 };
 
 struct Progress {

@@ -86,8 +86,10 @@ export const FromWorker = Object.freeze({
                                   //   Float32Array copy, at most a few per second
   EPOCH: 'epoch',                 // { epoch, testCorrect, testTotal, testCost, validationCorrect,
                                   //   validationTotal, validationCost, trainCost, seconds,
-                                  //   confusion, mistakes }  confusion: 100 counts, row = true
-                                  //   class; mistakes: see Mistakes below
+                                  //   evalSeconds, confusion, mistakes }  seconds, evalSeconds:
+                                  //   the core's time training the epoch and evaluating it;
+                                  //   confusion: 100 counts, row = true class; mistakes: see
+                                  //   Mistakes below
   STATE: 'state',                 // { running, done }                    after every change
   DIVERGED: 'diverged',           // { message }                          training stopped, weights kept
   PREDICTION: 'prediction',       // { outputs }                          10 activations
@@ -245,7 +247,7 @@ export const FromWorker = Object.freeze({
  *       batchesPerEpoch: number, epoch: number, batch: number, resumed: boolean, resumeError?: string}
  *   | {type: typeof FromWorker.PROGRESS, epoch: number, batch: number, cost: number|null,
  *       examplesPerSecond: number|null, params?: Float32Array}
- *   | ({type: typeof FromWorker.EPOCH, epoch: number, trainCost: number, seconds: number} & Evaluation)
+ *   | ({type: typeof FromWorker.EPOCH, epoch: number, trainCost: number, seconds: number, evalSeconds: number} & Evaluation)
  *   | {type: typeof FromWorker.STATE, running: boolean, done: boolean}
  *   | {type: typeof FromWorker.DIVERGED, message: string}
  *   | {type: typeof FromWorker.PREDICTION, outputs: number[]}

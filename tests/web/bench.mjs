@@ -1,0 +1,191 @@
+// The page's benchmark (./build.sh bench runs it after the core's): the built site in headless
+// Chromium, as a student opens it. JSON lines on stdout, "target": "page":
+//   first-batch  ms from navigation to the worker's first STATE running and first PROGRESS of an
+//                autostarted run, with a warm cache (median and range of BENCH_RUNS, default 5),
+//                and the longest main-thread task before training started
+//   epochs       30 epochs of [784,30,10] (BENCH_EPOCHS): the page's wall time from Start to done
+//                against the core's own training and evaluation time (EPOCH's seconds and
+//                evalSeconds), the worker's s/epoch, and the longest main-thread task meanwhile
+//   tasks        the longest main-thread task and the count of those of 50 ms or more while
+//                training [784,30,10] and [784,100,10] for BENCH_WINDOW ms (default 8000), at 1x
+//                and at 4x CPU throttling (CDP Emulation.setCPUThrottlingRate)
+//   pause        ms from a click on Pause to the button's change, painted, at 4x (BENCH_RUNS clicks)
+// With BENCH_VERBOSE=1 the long animation frames behind the long tasks go to stderr: what their
+// scripts were (the profile's first look). A benchmark, not a test: it asserts nothing.
+// Usage: node tests/web/bench.mjs [first-batch|epochs|tasks|pause ...]   (default: all four)
+/* global __bench -- the init script's log, read by functions run in the page */
+import { launchBrowser, startSite, VIEWPORT } from './browser.mjs';
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 5));
+const EPOCHS = Math.max(1, Number(process.env.BENCH_EPOCHS || 30));
+const WINDOW = Math.max(1000, Number(process.env.BENCH_WINDOW || 8000));
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
+const sections = process.argv.slice(2).length ? process.argv.slice(2) : ['first-batch', 'epochs', 'tasks', 'pause'];
+
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x, digits = 1) => Number(x.toFixed(digits));
+const stats = xs => ({ median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), runs: xs.length });
+const emit = row => console.log(JSON.stringify({ target: 'page', ...row }));
+
+// In every page, before its scripts: the worker's messages (type, time, a few fields), every long
+// task and long animation frame (buffered: those of start-up too), and the clicks.
+function instrument() {
+  const log = window.__bench = { messages: [], tasks: [], frames: [], clicks: [] };
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) log.tasks.push({ t: e.startTime, d: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      log.frames.push({ t: e.startTime, d: e.duration, blocking: e.blockingDuration,
+        scripts: e.scripts.map(s => ({ d: s.duration, what: s.invoker || s.invokerType, src: s.sourceURL &&
+          `${s.sourceURL.replace(/^.*\//, '')}:${s.sourceFunctionName || ''}:${s.sourceCharPosition}` })) });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+  document.addEventListener('click', e => log.clicks.push({ t: e.timeStamp, id: e.target && e.target.id }), true);
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        const d = e.data || {};
+        log.messages.push({ type: d.type, t: performance.now(), epoch: d.epoch, batch: d.batch,
+          seconds: d.seconds, evalSeconds: d.evalSeconds, running: d.running, done: d.done });
+      });
+    }
+  };
+}
+
+const site = await startSite();
+const browser = await launchBrowser();
+const context = await browser.newContext({ viewport: VIEWPORT });
+await context.addInitScript(instrument);
+
+// A new page at the site with `hash`, CPU throttled `rate` times; resolves once the worker says
+// training runs.
+async function open(hash, rate = 1) {
+  const page = await context.newPage();
+  page.on('pageerror', e => console.error(`bench: page error: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await page.goto(site.url + hash);
+  await page.waitForFunction(() => __bench.messages.some(m => m.type === 'state' && m.running),
+    null, { timeout: 120000, polling: 50 });
+  return page;
+}
+
+const longTasks = (page, from, to) => page.evaluate(([a, b]) => {
+  const tasks = __bench.tasks.filter(x => x.t >= a && x.t < b).map(x => x.d);
+  const frames = __bench.frames.filter(x => x.t >= a - 50 && x.t < b && x.blocking > 0);
+  return { tasks, frames };
+}, [from, to]);
+
+function showFrames(label, frames) {
+  if (!VERBOSE) return;
+  for (const f of frames.sort((a, b) => b.d - a.d).slice(0, 8)) {
+    const scripts = f.scripts.filter(s => s.d >= 2).map(s => `${s.what} ${s.src || ''} ${Math.round(s.d)} ms`);
+    console.error(`bench: ${label}: frame at ${Math.round(f.t)} ms, ${Math.round(f.d)} ms ` +
+      `(blocking ${Math.round(f.blocking)}): ${scripts.join('; ') || 'no script over 2 ms (style, layout, paint)'}`);
+  }
+}
+
+async function firstBatch() {
+  const hash = '#sizes=784,30,10&epochs=1&autostart=1';
+  const warm = await open(hash);   // fills the HTTP cache and installs the service worker
+  await warm.close();
+  const running = [], progress = [], startup = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await open(hash);
+    await page.waitForFunction(() => __bench.messages.some(m => m.type === 'progress'), null, { timeout: 60000 });
+    const r = await page.evaluate(() => ({
+      running: __bench.messages.find(m => m.type === 'state' && m.running).t,
+      progress: __bench.messages.find(m => m.type === 'progress').t,
+    }));
+    const seen = await longTasks(page, 0, r.running);
+    showFrames('start-up', seen.frames);
+    running.push(r.running);
+    progress.push(r.progress);
+    startup.push(Math.max(0, ...seen.tasks));
+    await page.close();
+  }
+  emit({ measure: 'first-batch', sizes: [784, 30, 10], running_ms: stats(running), first_progress_ms: stats(progress),
+    longest_startup_task_ms: stats(startup) });
+}
+
+async function epochs() {
+  const page = await open(`#sizes=784,30,10&epochs=${EPOCHS}&autostart=1`);
+  await page.waitForFunction(() => __bench.messages.some(m => m.type === 'state' && m.done), null,
+    { timeout: EPOCHS * 20000, polling: 100 });
+  const r = await page.evaluate(() => {
+    const m = __bench.messages;
+    const start = m.find(x => x.type === 'state' && x.running).t, end = m.find(x => x.type === 'state' && x.done).t;
+    const e = m.filter(x => x.type === 'epoch');
+    return { start, end, train: e.map(x => x.seconds), evaluate: e.map(x => x.evalSeconds) };
+  });
+  const seen = await longTasks(page, r.start, r.end);
+  showFrames('epochs', seen.frames);
+  const sum = xs => xs.reduce((a, b) => a + b, 0);
+  const core = sum(r.train) + sum(r.evaluate);
+  emit({ measure: 'epochs', sizes: [784, 30, 10], epochs: r.train.length,
+    worker_seconds_per_epoch: round(median(r.train), 4), eval_seconds_per_epoch: round(median(r.evaluate), 4),
+    wall_seconds: round((r.end - r.start) / 1000, 2), core_seconds: round(core, 2),
+    overhead: round((r.end - r.start) / 1000 / core, 3),
+    longest_task_ms: round(Math.max(0, ...seen.tasks)), tasks_over_50_ms: seen.tasks.filter(d => d >= 50).length });
+  await page.close();
+}
+
+async function tasks() {
+  for (const rate of [1, 4]) {
+    for (const sizes of [[784, 30, 10], [784, 100, 10]]) {
+      const page = await open(`#sizes=${sizes.join(',')}&epochs=100&autostart=1`, rate);
+      const from = await page.evaluate(() => performance.now());
+      await page.waitForTimeout(WINDOW);
+      const to = await page.evaluate(() => performance.now());
+      const seen = await longTasks(page, from, to);
+      showFrames(`${sizes.join(',')} at ${rate}x`, seen.frames);
+      emit({ measure: 'tasks', sizes, throttle: rate, window_ms: WINDOW, longest_task_ms: round(Math.max(0, ...seen.tasks)),
+        tasks_over_50_ms: seen.tasks.filter(d => d >= 50).length });
+      await page.close();
+    }
+  }
+}
+
+async function pause() {
+  const rate = 4;
+  const page = await open('#sizes=784,30,10&epochs=100&autostart=1', rate);
+  const took = [];
+  for (let i = 0; i < RUNS; i++) {
+    await page.waitForTimeout(1500);   // training, with its redraws, under way
+    // The time the Pause button changes, then the frame that shows it.
+    const changed = page.evaluate(() => new Promise(resolve => {
+      const button = document.getElementById('pause');
+      new MutationObserver((_, observer) => {
+        if (!button.disabled) return;
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now()));
+      }).observe(button, { attributes: true });
+    }));
+    await page.click('#pause');
+    const shown = await changed;
+    const clicked = await page.evaluate(() => __bench.clicks.filter(c => c.id === 'pause').at(-1).t);
+    took.push(shown - clicked);
+    await page.waitForFunction(() => document.getElementById('start').disabled === false, null, { timeout: 30000 });
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('pause').disabled === false, null, { timeout: 30000 });
+  }
+  emit({ measure: 'pause', sizes: [784, 30, 10], throttle: rate, ms: stats(took) });
+  await page.close();
+}
+
+const run = { 'first-batch': firstBatch, epochs, tasks, pause };
+try {
+  for (const s of sections) {
+    if (!run[s]) throw new Error(`unknown section ${s}: first-batch, epochs, tasks or pause`);
+    await run[s]();
+  }
+} finally {
+  await browser.close();
+  site.server.close();
+}
