@@ -27,18 +27,23 @@ function messageOf(e) {
 // onProgress(name, received, total): compressed bytes, throttled, and always once more at the end
 // of every file that got a response, so a bar never stays at an old value.
 // stallSeconds: as LOAD gave it; anything but a positive number means STALL_SECONDS.
-export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeconds }) {
+// module may still be on its way (a promise of it): the downloads start at once and the first
+// bytes wait for it, so the module compiles while the data streams in.
+export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, stallSeconds }) {
   stallSeconds = Number(stallSeconds) > 0 ? Number(stallSeconds) : STALL_SECONDS;
   const cancel = new AbortController();   // the first failure stops the other files
   const abort = () => cancel.abort();
   signal.addEventListener('abort', abort);
   let error = null;
-  const readers = MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0));
+  const made = Promise.resolve(moduleOrPromise).then(module => ({
+    module, readers: MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0)),
+  }));
   try {
     // Every download settles before the readers are deleted: none may feed a deleted reader.
     await Promise.all(MNIST_FILES.map((name, i) => {
       const report = (received, total) => { if (!signal.aborted) onProgress(name, received, total); };
-      return streamFile(`${dataUrl}${name}.gz`, name, readers[i], { signal: cancel.signal, report, stallSeconds })
+      const reader = made.then(m => m.readers[i]);
+      return streamFile(`${dataUrl}${name}.gz`, name, reader, { signal: cancel.signal, report, stallSeconds })
         .catch((e) => {
           if (!error && !cancel.signal.aborted) error = e;   // later failures are consequences
           cancel.abort();
@@ -46,6 +51,7 @@ export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeco
     }));
     if (signal.aborted) throw new DOMException('The MNIST download was replaced', 'AbortError');
     if (error) throw error;
+    const { module, readers } = await made;
     const data = new module.MnistData();
     try {
       readers.forEach((reader, i) => data.setFile(i, reader));
@@ -57,19 +63,21 @@ export async function loadMnist(module, dataUrl, { onProgress, signal, stallSeco
     return data;
   } finally {
     signal.removeEventListener('abort', abort);
-    readers.forEach((reader) => reader.delete());
+    await made.then(({ readers }) => readers.forEach((reader) => reader.delete()), () => {});
   }
 }
 
-// Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader. A watchdog
+// Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader (a promise:
+// the module may still be compiling when the first bytes come). A watchdog
 // aborts the fetch when no bytes (or no response) arrive for stallSeconds: an open connection
 // that sends nothing never errors by itself, and the page would wait forever.
-async function streamFile(url, name, reader, { signal, report, stallSeconds }) {
+async function streamFile(url, name, readerPromise, { signal, report, stallSeconds }) {
   const file = `${name}.gz`;   // as the messages name it
   const controller = new AbortController();
   const cancelled = () => controller.abort();
   signal.addEventListener('abort', cancelled);
   let received = 0, total = 0, lastReport = 0, answered = false, stalled = false, timer = 0;
+  let reader = null;
   // A timer that fires late means this thread was busy (inflating other files), and bytes that
   // came meanwhile may still wait in the queue behind it: look again shortly instead of aborting.
   const arm = (ms) => {
@@ -160,6 +168,7 @@ async function streamFile(url, name, reader, { signal, report, stallSeconds }) {
         throw failure(e, () => describeStreamError(file, e, networkFailed, received, total));
       }
       if (next.done) break;
+      if (!reader) reader = await readerPromise;
       try {
         reader.feed(next.value);
       } catch (e) {
@@ -167,6 +176,7 @@ async function streamFile(url, name, reader, { signal, report, stallSeconds }) {
         throw new DataError(name, messageOf(e));   // the core names the file and the damage
       }
     }
+    if (!reader) reader = await readerPromise;   // an empty file: the core says what is missing
     try {
       reader.finish();
     } catch (e) {

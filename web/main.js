@@ -40,6 +40,7 @@ const state = {
                         //   holds; id: the run history's (a resumed autosave keeps its own)
   configuring: 0,       // CONFIGUREs on their way: ignore the old network's late messages
   autostarted: false, running: false, done: false, diverged: null,
+  pausing: false,       // Pause clicked, the worker's STATE not yet here
   startWhenReady: false,   // START once the network is built (Start pressed early, a preset mid-run)
   params: null, epochs: [], costX: [], cost: [], progress: null, outputs: null,
   trainedBatches: 0, costBucket: { batches: 0, sum: 0 },   // cost not yet plotted
@@ -59,11 +60,40 @@ let worker = null;
 const send = (type, payload, transfer = []) => worker.postMessage({ type, ...payload }, transfer);
 
 // --- views -------------------------------------------------------------------------------------
+// While a network trains, the parts that only summarise it are redrawn at most every PACE ms (a
+// [784,30,10] epoch can end three times a second, a cost point come every 50 ms): on a slow
+// laptop every redraw of a chart, the matrix or the gallery is a frame's work. The parts a person
+// acts on (status and buttons, outputs, inspector) are never paced. When the run stops, a paced
+// part waiting for its turn is drawn at once.
+const PACE = { cost: 250, accuracy: 250, weights: 200, confusion: 1000, gallery: 1000, history: 1000,
+  saturation: 1000, sweep: 500 };
+// A frame draws dirty parts until it has spent FRAME_BUDGET ms; the rest wait for the next frame,
+// so a task stays short even when many parts are dirty at once (an epoch's end).
+const FRAME_BUDGET = 8;
 const dirty = new Set();
+const lastDrawn = new Map(), waiting = new Map();   // part -> time drawn; part -> its timer
 let frame = 0;
 function invalidate(...parts) {
-  for (const p of parts) dirty.add(p);
-  if (!frame) frame = requestAnimationFrame(render);
+  for (const p of parts) {
+    const wait = state.running && PACE[p] ? (lastDrawn.get(p) ?? -Infinity) + PACE[p] - performance.now() : 0;
+    if (wait <= 0) dirty.add(p);
+    else if (!waiting.has(p)) {
+      waiting.set(p, setTimeout(() => {
+        waiting.delete(p);
+        invalidate(p);
+      }, wait));
+    }
+  }
+  if (dirty.size && !frame) frame = requestAnimationFrame(render);
+}
+// The paced parts waiting for their turn, drawn now (the run stopped: nothing to pace).
+function flushPaced() {
+  for (const [p, timer] of waiting) {
+    clearTimeout(timer);
+    dirty.add(p);
+  }
+  waiting.clear();
+  if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }
 
 // The views that mount themselves (views/inspector/, small/, saturation/) get this bridge:
@@ -318,8 +348,9 @@ const handlers = {
   [FromWorker.READY]({ module }) {
     state.workerReady = true;
     document.documentElement.dataset.module = module;   // which WebAssembly module (wasm_variant.js)
-    if (needsImages()) load();
-    else if (!waitingAfterCrash()) configure();
+    if (needsImages()) {
+      if (!state.loadRequested) load();   // sent with the worker's start (startWorker) as a rule
+    } else if (!waitingAfterCrash()) configure();
     invalidate('status');
   },
   [FromWorker.DOWNLOAD]({ file, received, total }) {
@@ -376,10 +407,10 @@ const handlers = {
       state.paramsVersion++;
     }
     state.progress = p;
-    if (addCost(p)) dirty.add('cost');
+    if (addCost(p)) invalidate('cost');
     if (p.params) {
       state.params = p.params;
-      dirty.add('weights');
+      invalidate('weights');
     }
     if (performance.now() - state.lastPredict > PREDICT_EVERY_MS) requestPrediction();
     invalidate('status');
@@ -392,8 +423,9 @@ const handlers = {
     requestPrediction();
   },
   [FromWorker.STATE]({ running, done }) {
-    Object.assign(state, { running, done });
+    Object.assign(state, { running, done, pausing: false });
     invalidate('status', 'presets');
+    if (!running) flushPaced();
   },
   [FromWorker.DIVERGED]({ message }) {
     if (state.configuring) return;
@@ -488,6 +520,8 @@ function startWorker() {
       'Reload the page; if it persists, the site is incomplete.', retry: false };
     invalidate('status');
   });
+  // The images are asked for at once: the worker downloads them while its module compiles.
+  if (needsImages()) load();
 }
 startWorker();
 
@@ -500,7 +534,13 @@ $('start').addEventListener('click', () => {
   else state.startWhenReady = true;   // a lecturer need not wait for the download
   invalidate('status');
 });
-$('pause').addEventListener('click', () => send(ToWorker.PAUSE));
+// Pause shows at once that it was heard: the worker stops within its chunk and says so (STATE),
+// but on a slow laptop the page's next frame can be far behind the click.
+$('pause').addEventListener('click', () => {
+  state.pausing = true;
+  /** @type {HTMLButtonElement} */ ($('pause')).disabled = true;
+  send(ToWorker.PAUSE);
+});
 $('step').addEventListener('click', () => send(ToWorker.STEP));
 $('reset').addEventListener('click', () => configure());
 $('retry').addEventListener('click', () => load());
@@ -508,9 +548,11 @@ $('clear').addEventListener('click', () => pad.clear());
 window.addEventListener('hashchange', applyHash);
 
 // --- drawing a frame from the latest data ------------------------------------------------------
-function render() {
-  frame = 0;
-  if (dirty.has('status')) {
+// main.js's own parts, in the order a frame draws them (what a person acts on first); the views'
+// parts (registered with app.onRender) follow.
+/** @type {[string, () => void][]} */
+const PARTS = [
+  ['status', () => {
     keys.track(() => renderStatus(state));   // also moves the focus on
     // The draw pad is for digits (MNIST's preprocessing): none for Fashion-MNIST's clothes.
     const fashion = state.config.dataset === 'fashion';
@@ -518,29 +560,42 @@ function render() {
     $('data-heading').textContent = fashion ? 'Fashion-MNIST data' : 'MNIST data';
     outputs.setNames(app.classNames());
     if (fashion && pad.pixels) pad.clear();
-  }
-  if (dirty.has('downloads')) downloads.draw(state.files, Boolean(state.data));
-  if (dirty.has('accuracy')) {
+  }],
+  ['outputs', () => {
+    if (state.outputs) outputs.draw(state.outputs);
+    else outputs.clear();
+  }],
+  ['downloads', () => downloads.draw(state.files, Boolean(state.data))],
+  ['presets', () => presets.draw(state.run && state.run.preset, bestEpoch(state.epochs))],
+  ['accuracy', () => {
     const e = state.epochs, preset = state.run && state.run.preset;
     accuracyChart.setData(e.map((_, i) => i + 1), e.map(accuracy),
       e.map(x => (x.validationTotal ? x.validationCorrect / x.validationTotal : null)),
       preset ? preset.bookAccuracy : null);
-  }
-  if (dirty.has('cost')) costChart.setData(state.costX, state.cost);
-  if (dirty.has('weights') && state.params && state.run && needsImages()) {   // the images' panels
+  }],
+  ['cost', () => costChart.setData(state.costX, state.cost)],
+  ['weights', () => {
+    if (!state.params || !state.run || !needsImages()) return;   // the images' panels
     drawTiles($('weights'), state.params, state.run.layout[0]);
     heatmaps.draw(state.params);
+  }],
+];
+const own = new Map(PARTS);
+
+function render() {
+  frame = 0;
+  const start = performance.now();
+  const order = [...PARTS.map(([part]) => part).filter(part => dirty.has(part)),
+    ...[...dirty].filter(part => !own.has(part))];
+  for (const part of order) {
+    if (!dirty.has(part)) continue;   // drawn already: a renderer may invalidate again
+    dirty.delete(part);
+    if (own.has(part)) own.get(part)();
+    for (const fn of renderers.get(part) || []) fn(state);
+    lastDrawn.set(part, performance.now());
+    if (performance.now() - start > FRAME_BUDGET) break;
   }
-  if (dirty.has('presets')) {
-    presets.draw(state.run && state.run.preset, bestEpoch(state.epochs));
-  }
-  if (dirty.has('outputs')) {
-    if (state.outputs) outputs.draw(state.outputs);
-    else outputs.clear();
-  }
-  const parts = [...dirty];
-  dirty.clear();
-  for (const part of parts) for (const fn of renderers.get(part) || []) fn(state);
+  if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }
 
 for (const view of [inspector, smallNetworks, saturation, files, session, history, sweep, gallery]) {

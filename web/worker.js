@@ -22,6 +22,9 @@ let P = null;          // protocol.js
 let D = null;          // download.js
 let C = null;          // config.js (which datasets are images)
 let module = null;     // the instantiated WASM module
+let starting = null;   // the module's promise, while it compiles
+let ready = false;     // READY posted: until then what the downloads report waits in `early`
+const early = [];
 /** @type {import('./wasm_variant.js').ModuleKind} */
 let moduleKind = 'plain';   // which of the two modules (wasm_variant.js)
 let data = null;       // MnistData, once the four files are in
@@ -45,6 +48,7 @@ const queue = [];      // messages that arrived before the module was ready
 
 self.onmessage = (event) => {
   if (module) handle(event.data);
+  else if (starting && event.data?.type === P.ToWorker.LOAD) handle(event.data);   // see below
   else queue.push(event.data);
 };
 // A trap inside a callback that has no try (a promise's, a timer's) still ends this worker cleanly.
@@ -64,18 +68,28 @@ self.addEventListener('unhandledrejection', (event) => {
     moduleKind = variant.moduleKind();
     const base = new URL(variant.wasmFolder(moduleKind), self.location.href);
     importScripts(new URL('backprop_lab.js', base).href);   // the Emscripten glue is a classic script
-    module = await createBackpropLab({ locateFile: (path) => new URL(path, base).href });
+    // The page sends its LOAD with the worker's creation: the downloads start now and stream in
+    // while the module compiles (download.js waits for it before the first bytes go in). Only
+    // LOAD: everything else needs the module. What it reports waits for READY (post below).
+    starting = createBackpropLab({ locateFile: (path) => new URL(path, base).href });
+    for (const message of queue.filter(m => m?.type === P.ToWorker.LOAD)) handle(message);
+    queue.splice(0, queue.length, ...queue.filter(m => m?.type !== P.ToWorker.LOAD));
+    module = await starting;
   } catch (e) {
+    ready = true;
     post(P ? P.FromWorker.ERROR : 'error', { message: `Could not start the WebAssembly module: ${messageOf(e)}` });
     return;
   }
+  ready = true;
   post(P.FromWorker.READY, { module: moduleKind });
+  for (const [message, transfer] of early.splice(0)) self.postMessage(message, transfer);
   while (queue.length) handle(queue.shift());
 })();
 
 /** @type {import('./protocol.js').Post} */
 function post(type, payload, transfer = []) {
-  self.postMessage({ type, ...payload }, transfer);
+  if (ready) self.postMessage({ type, ...payload }, transfer);
+  else early.push([{ type, ...payload }, transfer]);   // the page hears READY first
 }
 
 // download.js has its own: this one must work when importing download.js is what failed.
@@ -160,7 +174,7 @@ async function load(dataUrl, stallSeconds) {
   loading = controller;
   let fresh;
   try {
-    fresh = await D.loadMnist(module, dataUrl, {
+    fresh = await D.loadMnist(module || starting, dataUrl, {
       signal: controller.signal,
       stallSeconds,
       onProgress: (file, received, total) => post(P.FromWorker.DOWNLOAD, { file, received, total }),

@@ -2,7 +2,8 @@
 // Chromium, as a student opens it. JSON lines on stdout, "target": "page":
 //   first-batch  ms from navigation to the worker's first STATE running and first PROGRESS of an
 //                autostarted run, with a warm cache (median and range of BENCH_RUNS, default 5),
-//                and the longest main-thread task before training started
+//                and the longest main-thread task before training started; the median time of each
+//                step on the way (HTML, page scripts run, worker READY, DATA_READY, CONFIGURED)
 //   epochs       30 epochs of [784,30,10] (BENCH_EPOCHS): the page's wall time from Start to done
 //                against the core's own training and evaluation time (EPOCH's seconds and
 //                evalSeconds), the worker's s/epoch, and the longest main-thread task meanwhile
@@ -95,14 +96,22 @@ async function firstBatch() {
   const hash = '#sizes=784,30,10&epochs=1&autostart=1';
   const warm = await open(hash);   // fills the HTTP cache and installs the service worker
   await warm.close();
-  const running = [], progress = [], startup = [];
+  const running = [], progress = [], startup = [], steps = {};
   for (let i = 0; i < RUNS; i++) {
     const page = await open(hash);
     await page.waitForFunction(() => __bench.messages.some(m => m.type === 'progress'), null, { timeout: 60000 });
-    const r = await page.evaluate(() => ({
-      running: __bench.messages.find(m => m.type === 'state' && m.running).t,
-      progress: __bench.messages.find(m => m.type === 'progress').t,
-    }));
+    const r = await page.evaluate(() => {
+      const at = type => (__bench.messages.find(m => m.type === type) || { t: NaN }).t;
+      const nav = performance.getEntriesByType('navigation')[0];
+      return {
+        running: __bench.messages.find(m => m.type === 'state' && m.running).t,
+        progress: at('progress'),
+        // Where the time before it went: the page's scripts, the worker's module, the data.
+        steps: { html: nav.responseEnd, scripts: nav.domContentLoadedEventEnd, ready: at('ready'),
+          data: at('data-ready'), configured: at('configured') },
+      };
+    });
+    for (const [k, v] of Object.entries(r.steps)) (steps[k] = steps[k] || []).push(v);
     const seen = await longTasks(page, 0, r.running);
     showFrames('start-up', seen.frames);
     running.push(r.running);
@@ -111,7 +120,8 @@ async function firstBatch() {
     await page.close();
   }
   emit({ measure: 'first-batch', sizes: [784, 30, 10], running_ms: stats(running), first_progress_ms: stats(progress),
-    longest_startup_task_ms: stats(startup) });
+    longest_startup_task_ms: stats(startup),
+    steps_median_ms: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, round(median(v))])) });
 }
 
 async function epochs() {

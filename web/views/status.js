@@ -13,7 +13,8 @@ const CRAWL_ETA = 0.01;   // at or below this η a near-chance network is learni
 export const percent = v => `${(100 * v).toFixed(2)}%`;
 
 // A count as the page writes it: 50000 -> "50,000".
-export const count = n => Math.round(n).toLocaleString('en');
+const COUNT = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });   // one formatter: toLocaleString makes one a call
+export const count = n => COUNT.format(Math.round(n));
 
 // An EPOCH result's test accuracy, as a fraction.
 export const accuracy = e => e.testCorrect / e.testTotal;
@@ -142,7 +143,7 @@ export function renderStatus(state) {
   $('start').disabled = !(canTrain || early);
   // Without a network (after a crash) Start builds a fresh one: it resumes nothing.
   setText($('start'), state.done ? 'Done' : state.run && (p || state.epochs.length) ? 'Resume' : 'Start');
-  $('pause').disabled = !(ready && state.running);
+  $('pause').disabled = !(ready && state.running && !state.pausing);
   $('step').disabled = !canTrain;
   $('reset').disabled = !(state.data || (truth && state.workerReady));
   setTitle($('start'), untrainable ? UNTRAINABLE : '');
