@@ -22,6 +22,7 @@ import * as history from './views/history/index.js';
 import * as sweep from './views/sweep/index.js';
 import * as gallery from './views/gallery/index.js';
 import { registerOffline } from './offline.js';
+import { takeWorker } from './boot.js';
 
 const $ = id => document.getElementById(id);
 const PREDICT_EVERY_MS = 250;   // live re-prediction while training, at most this often
@@ -175,13 +176,14 @@ const wantedData = () => app.dataUrlFor(state.config.dataset);
 // The worker holds the images this network needs (another dataset's are fetched anew).
 const haveData = () => Boolean(state.data) && state.data.dataUrl === wantedData();
 
-function load() {
+// sent: boot.js has sent this very LOAD already.
+function load({ sent = false } = {}) {
   state.loadRequested = true;
   state.loadingUrl = wantedData();
   state.error = null;
   state.data = null;
   state.files = new Map(MNIST_FILES.map(name => [name, { received: 0, total: 0 }]));
-  send(ToWorker.LOAD, { dataUrl: wantedData() });
+  if (!sent) send(ToWorker.LOAD, { dataUrl: wantedData() });
   invalidate('status', 'downloads');
 }
 
@@ -502,14 +504,16 @@ function addCost(p) {
 }
 
 function startWorker() {
-  const me = new Worker('worker.js');
+  const booted = takeWorker();   // the first worker was started by boot.js, with its LOAD
+  const me = booted ? booted.worker : new Worker('worker.js');
   worker = me;
-  me.addEventListener('message', e => {
+  const onMessage = e => {
     if (me !== worker) return;   // a dead worker's last words
     const type = e.data && e.data.type;
     if (handlers[type]) handlers[type](e.data);
     for (const fn of listeners.get(type) || []) fn(e.data);
-  });
+  };
+  me.addEventListener('message', onMessage);
   // An exception nothing in the worker caught: before READY the site is broken; after it, the
   // worker is replaced.
   me.addEventListener('error', e => {
@@ -521,7 +525,9 @@ function startWorker() {
     invalidate('status');
   });
   // The images are asked for at once: the worker downloads them while its module compiles.
-  if (needsImages()) load();
+  if (booted && booted.loaded && needsImages() && booted.loaded === wantedData()) load({ sent: true });
+  else if (needsImages()) load();
+  if (booted) for (const e of booted.held) onMessage(e);
 }
 startWorker();
 
