@@ -423,9 +423,9 @@ run_node_tests() {
 
 # The browser tests in two runs. First those that assert nothing about time, two files at once (a
 # page and its worker keep about one core busy, and these tests wait on training); then, one at a
-# time on a machine otherwise idle, those that assert no main-thread task over 50 ms: page and
-# inspector. (Those of sweep and gallery are logged, not asserted.)
-TIMED_BROWSER_TESTS=(page inspector)
+# time on a machine otherwise idle, those that assert no main-thread task over 50 ms: page,
+# inspector and smooth (4x CPU throttling). (Those of sweep and gallery are logged, not asserted.)
+TIMED_BROWSER_TESTS=(page inspector smooth)
 run_browser_tests() {
   local files=() timed=() f name
   # The soak test (over a minute) first: the other slot runs the rest meanwhile.

@@ -66,8 +66,29 @@ const send = (type, payload, transfer = []) => worker.postMessage({ type, ...pay
 // laptop every redraw of a chart, the matrix or the gallery is a frame's work. The parts a person
 // acts on (status and buttons, outputs, inspector) are never paced. When the run stops, a paced
 // part waiting for its turn is drawn at once.
-const PACE = { cost: 250, accuracy: 250, weights: 200, confusion: 1000, gallery: 1000, history: 1000,
+const PACE = { cost: 250, accuracy: 250, weights: 200, heatmaps: 200, confusion: 1000, gallery: 1000, history: 1000,
   saturation: 1000, sweep: 500 };
+// While a network trains, a part whose panels are all off screen is not drawn either: it stays
+// owed and is drawn when one of them scrolls into view, or when the run stops.
+const PANELS = { weights: ['.weights-panel'], heatmaps: ['.heatmaps-panel'], accuracy: ['.accuracy-panel'],
+  cost: ['.cost-panel'], confusion: ['.confusion-panel', '#gallery-panel'], gallery: ['#gallery-panel'],
+  history: ['#history-panel'] };
+const onScreen = new Set();   // the panels of PANELS in the viewport now
+const owed = new Set();       // parts skipped while their panels were off screen
+const shown = part => !PANELS[part] || PANELS[part].some(selector => onScreen.has(document.querySelector(selector)));
+const panels = new IntersectionObserver(entries => {
+  for (const e of entries) {
+    if (e.isIntersecting) onScreen.add(e.target);
+    else onScreen.delete(e.target);
+  }
+  const back = [...owed].filter(shown);
+  for (const p of back) owed.delete(p);
+  if (back.length) invalidate(...back);
+});
+for (const selector of new Set(Object.values(PANELS).flat())) {
+  const panel = document.querySelector(selector);
+  if (panel) panels.observe(panel);
+}
 // A frame draws dirty parts until it has spent FRAME_BUDGET ms; the rest wait for the next frame,
 // so a task stays short even when many parts are dirty at once (an epoch's end).
 const FRAME_BUDGET = 8;
@@ -87,13 +108,16 @@ function invalidate(...parts) {
   }
   if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }
-// The paced parts waiting for their turn, drawn now (the run stopped: nothing to pace).
+// The paced parts waiting for their turn and those owed off screen, drawn now (the run stopped:
+// nothing to pace).
 function flushPaced() {
   for (const [p, timer] of waiting) {
     clearTimeout(timer);
     dirty.add(p);
   }
   waiting.clear();
+  for (const p of owed) dirty.add(p);
+  owed.clear();
   if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }
 
@@ -583,7 +607,10 @@ const PARTS = [
   ['weights', () => {
     if (!state.params || !state.run || !needsImages()) return;   // the images' panels
     drawTiles($('weights'), state.params, state.run.layout[0]);
-    heatmaps.draw(state.params);
+    invalidate('heatmaps');   // the same weights, the next part (often the next frame)
+  }],
+  ['heatmaps', () => {
+    if (state.params && state.run && needsImages()) heatmaps.draw(state.params);
   }],
 ];
 const own = new Map(PARTS);
@@ -596,6 +623,10 @@ function render() {
   for (const part of order) {
     if (!dirty.has(part)) continue;   // drawn already: a renderer may invalidate again
     dirty.delete(part);
+    if (state.running && !shown(part)) {
+      owed.add(part);
+      continue;
+    }
     if (own.has(part)) own.get(part)();
     for (const fn of renderers.get(part) || []) fn(state);
     lastDrawn.set(part, performance.now());
