@@ -89,8 +89,8 @@ for (const selector of new Set(Object.values(PANELS).flat())) {
   const panel = document.querySelector(selector);
   if (panel) panels.observe(panel);
 }
-// A frame draws dirty parts until it has spent FRAME_BUDGET ms; the rest wait for the next frame,
-// so a task stays short even when many parts are dirty at once (an epoch's end).
+// A frame draws the paced parts until it has spent FRAME_BUDGET ms; the rest wait for the next
+// frame, so a task stays short even when many parts are dirty at once (an epoch's end).
 const FRAME_BUDGET = 8;
 const dirty = new Set();
 const lastDrawn = new Map(), waiting = new Map();   // part -> time drawn; part -> its timer
@@ -568,7 +568,9 @@ $('start').addEventListener('click', () => {
 // but on a slow laptop the page's next frame can be far behind the click.
 $('pause').addEventListener('click', () => {
   state.pausing = true;
-  /** @type {HTMLButtonElement} */ ($('pause')).disabled = true;
+  // Through keys.track: the focus, on Pause when a key pressed it, moves on (to Resume) once
+  // there is somewhere to go.
+  keys.track(() => { /** @type {HTMLButtonElement} */ ($('pause')).disabled = true; });
   send(ToWorker.PAUSE);
 });
 $('step').addEventListener('click', () => send(ToWorker.STEP));
@@ -622,6 +624,9 @@ function render() {
     ...[...dirty].filter(part => !own.has(part))];
   for (const part of order) {
     if (!dirty.has(part)) continue;   // drawn already: a renderer may invalidate again
+    // Past the budget only the summaries wait; what a person reads or acts on is drawn now (a
+    // status that lasts a frame, such as a file's "Loaded" line, is still seen).
+    if (PACE[part] && performance.now() - start > FRAME_BUDGET) continue;
     dirty.delete(part);
     if (state.running && !shown(part)) {
       owed.add(part);
@@ -630,7 +635,6 @@ function render() {
     if (own.has(part)) own.get(part)();
     for (const fn of renderers.get(part) || []) fn(state);
     lastDrawn.set(part, performance.now());
-    if (performance.now() - start > FRAME_BUDGET) break;
   }
   if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }
