@@ -189,12 +189,15 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
   }
 }
 
+// The network failed, or the inflater found the end of its input too soon: cut off. Any other
+// inflater error is damage in the bytes that came, even when it is found before the rest has come
+// (it stops at the first bad byte): corrupt.
 function describeStreamError(file, e, networkFailed, received, total) {
-  if (networkFailed || (total && received < total)) {
-    const got = total ? ` after ${received} of ${total} bytes` : '';
-    return `${file}: the download was cut off${got} (${messageOf(e)})`;
+  const got = total ? ` after ${received} of ${total} bytes` : '';
+  if (networkFailed) return `${file}: the download was cut off${got} (${messageOf(e)})`;
+  if (/truncat|unexpected end|incomplete|terminated/i.test(messageOf(e))) {
+    return total && received < total ? `${file}: the download was cut off${got} (${messageOf(e)})`
+      : `${file}: the download was cut off (truncated gzip data)`;
   }
-  if (/truncat|unexpected end|incomplete|terminated/i.test(messageOf(e)))
-    return `${file}: the download was cut off (truncated gzip data)`;
   return `${file}: the file is not valid gzip data (corrupt: ${messageOf(e)})`;
 }
