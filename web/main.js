@@ -66,8 +66,16 @@ const send = (type, payload, transfer = []) => worker.postMessage({ type, ...pay
 // laptop every redraw of a chart, the matrix or the gallery is a frame's work. The parts a person
 // acts on (status and buttons, outputs, inspector) are never paced. When the run stops, a paced
 // part waiting for its turn is drawn at once.
-const PACE = { cost: 250, accuracy: 250, weights: 200, heatmaps: 200, confusion: 1000, gallery: 1000, history: 1000,
+// (The gallery paces its own refills: it paints a page 10 images a frame.) For a moment after a
+// click or a key nothing is paced: what the person asked for (a cell of the matrix, the next
+// page) is drawn in the next frame.
+const PACE = { cost: 250, accuracy: 250, weights: 200, heatmaps: 200, confusion: 1000, history: 1000,
   saturation: 1000, sweep: 500 };
+const PROMPT_MS = 500;
+let promptUntil = -Infinity;
+for (const type of ['pointerdown', 'keydown', 'click', 'input', 'change']) {
+  document.addEventListener(type, () => { promptUntil = performance.now() + PROMPT_MS; }, true);
+}
 // While a network trains, a part whose panels are all off screen is not drawn either: it stays
 // owed and is drawn when one of them scrolls into view, or when the run stops.
 const PANELS = { weights: ['.weights-panel'], heatmaps: ['.heatmaps-panel'], accuracy: ['.accuracy-panel'],
@@ -97,7 +105,8 @@ const lastDrawn = new Map(), waiting = new Map();   // part -> time drawn; part 
 let frame = 0;
 function invalidate(...parts) {
   for (const p of parts) {
-    const wait = state.running && PACE[p] ? (lastDrawn.get(p) ?? -Infinity) + PACE[p] - performance.now() : 0;
+    const paced = state.running && PACE[p] && performance.now() >= promptUntil;
+    const wait = paced ? (lastDrawn.get(p) ?? -Infinity) + PACE[p] - performance.now() : 0;
     if (wait <= 0) dirty.add(p);
     else if (!waiting.has(p)) {
       waiting.set(p, setTimeout(() => {
