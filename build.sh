@@ -243,14 +243,15 @@ build_wasm_relaxed() {
   grep -q "^LLVM_ADD_VERSION = '19'" "$config.new" && grep -q "^CLANG_ADD_VERSION = '19'" "$config.new" ||
     die "wasm: /usr/share/emscripten/.emscripten has no LLVM_ADD_VERSION/CLANG_ADD_VERSION lines to point at clang-19"
   if cmp -s "$config.new" "$config"; then rm -f "$config.new"; else mv "$config.new" "$config"; fi
-  export EM_CONFIG="$ROOT/$config" EMCC_READ_METADATA=python
+  # For these two commands only: any later emcc is Debian's own again.
+  local relaxed_env=(EM_CONFIG="$ROOT/$config" EMCC_READ_METADATA=python)
   if ! configured_here build/wasm-relaxed; then
     say "wasm: configuring build/wasm-relaxed (clang-19, relaxed SIMD)"
     rm -rf build/wasm-relaxed
-    emcmake cmake -S . -B build/wasm-relaxed -DCMAKE_BUILD_TYPE=Release -DBPL_RELAXED_SIMD=ON >&2
+    env "${relaxed_env[@]}" emcmake cmake -S . -B build/wasm-relaxed -DCMAKE_BUILD_TYPE=Release -DBPL_RELAXED_SIMD=ON >&2
   fi
   say "wasm: building the relaxed-SIMD module"
-  cmake --build build/wasm-relaxed -j2 >&2
+  env "${relaxed_env[@]}" cmake --build build/wasm-relaxed -j2 >&2
 }
 
 # Copies $1 to $2 only if the bytes differ, and records $2 as part of the site.

@@ -67,8 +67,8 @@ const send = (type, payload, transfer = []) => worker.postMessage({ type, ...pay
 // acts on (status and buttons, outputs, inspector) are never paced. When the run stops, a paced
 // part waiting for its turn is drawn at once.
 // (The gallery paces its own refills: it paints a page 10 images a frame.) For a moment after a
-// click or a key nothing is paced: what the person asked for (a cell of the matrix, the next
-// page) is drawn in the next frame.
+// click or a key nothing is paced or held back by the budget: what the person asked for (a cell
+// of the matrix, the next page, a question to answer) is drawn in the next frame.
 const PACE = { cost: 250, accuracy: 250, weights: 200, heatmaps: 200, confusion: 1000, history: 1000,
   saturation: 1000, sweep: 500 };
 const PROMPT_MS = 500;
@@ -303,9 +303,10 @@ function workerDied(message) {
   Object.assign(state, {
     workerReady: false, data: null, loadRequested: false, files: new Map(), error: null, run: null,
     configuring: 0, running: false, done: false, predicting: false, predictAgain: false,
-    startWhenReady: false, pendingResume: null, resumeRecord: null, loadingModel: null,
+    startWhenReady: false, pendingResume: null, resumeRecord: null, loadingModel: null, pausing: false,
     crash: { message, at: Date.now() },
   });
+  flushPaced();   // the run stopped: what waited is drawn
   state.paramsVersion++;
   startWorker();
   invalidate('status', 'crash', 'downloads', 'presets');
@@ -428,7 +429,7 @@ const handlers = {
       if (epoch || batch) state.progress = { epoch, batch, cost: null, examplesPerSecond: null };
     }
     heatmaps.setLayout(layout);
-    invalidate('status', 'cost', 'accuracy', 'weights', 'presets', 'confusion');
+    invalidate('status', 'cost', 'accuracy', 'weights', 'heatmaps', 'presets', 'confusion');
     requestPrediction();
     if ((state.autostart && !state.autostarted) || state.startWhenReady) {
       state.autostarted = true;
@@ -445,7 +446,7 @@ const handlers = {
     if (addCost(p)) invalidate('cost');
     if (p.params) {
       state.params = p.params;
-      invalidate('weights');
+      invalidate('weights', 'heatmaps');
     }
     if (performance.now() - state.lastPredict > PREDICT_EVERY_MS) requestPrediction();
     invalidate('status');
@@ -514,7 +515,7 @@ function changedByHand({ params }) {
   state.params = params;
   state.run.handEdited = true;
   state.paramsVersion++;
-  invalidate('weights', 'status');
+  invalidate('weights', 'heatmaps', 'status');
   requestPrediction();
 }
 
@@ -549,19 +550,23 @@ function startWorker() {
   me.addEventListener('message', onMessage);
   // An exception nothing in the worker caught: before READY the site is broken; after it, the
   // worker is replaced.
-  me.addEventListener('error', e => {
+  const onError = e => {
     if (me !== worker) return;
     e.preventDefault();
     if (state.workerReady) return workerDied(e.message || 'an uncaught error');
     state.error = { message: `The training worker failed to start (${e.message || 'worker.js'}). ` +
       'Reload the page; if it persists, the site is incomplete.', retry: false };
     invalidate('status');
-  });
+  };
+  me.addEventListener('error', onError);
   // The images are asked for at once: the worker downloads them while its module compiles.
   if (booted && booted.loaded && needsImages() && booted.loaded === wantedData()) load({ sent: true });
   else if (needsImages()) load();
-  if (booted) for (const e of booted.held) onMessage(e);
+  // What boot.js's worker said before now is handled once the views listen (the end of this
+  // file); no event of the worker can come in between, main.js runs in one go.
+  if (booted) replayHeld = () => booted.held.forEach(e => (e.type === 'error' ? onError(e) : onMessage(e)));
 }
+let replayHeld = () => {};
 startWorker();
 
 // --- buttons -----------------------------------------------------------------------------------
@@ -618,7 +623,6 @@ const PARTS = [
   ['weights', () => {
     if (!state.params || !state.run || !needsImages()) return;   // the images' panels
     drawTiles($('weights'), state.params, state.run.layout[0]);
-    invalidate('heatmaps');   // the same weights, the next part (often the next frame)
   }],
   ['heatmaps', () => {
     if (state.params && state.run && needsImages()) heatmaps.draw(state.params);
@@ -635,7 +639,7 @@ function render() {
     if (!dirty.has(part)) continue;   // drawn already: a renderer may invalidate again
     // Past the budget only the summaries wait; what a person reads or acts on is drawn now (a
     // status that lasts a frame, such as a file's "Loaded" line, is still seen).
-    if (PACE[part] && performance.now() - start > FRAME_BUDGET) continue;
+    if (PACE[part] && performance.now() >= promptUntil && performance.now() - start > FRAME_BUDGET) continue;
     dirty.delete(part);
     if (state.running && !shown(part)) {
       owed.add(part);
@@ -655,3 +659,4 @@ for (const view of [inspector, smallNetworks, saturation, files, session, histor
 applyHash();
 invalidate('status', 'downloads', 'cost', 'accuracy', 'presets');
 registerOffline(app);
+replayHeld();

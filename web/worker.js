@@ -65,17 +65,39 @@ self.addEventListener('unhandledrejection', (event) => {
     [P, D, C, variant] = await Promise.all([
       import('./protocol.js'), import('./download.js'), import('./config.js'), import('./wasm_variant.js'),
     ]);
-    moduleKind = variant.moduleKind();
-    const base = new URL(variant.wasmFolder(moduleKind), self.location.href);
-    importScripts(new URL('backprop_lab.js', base).href);   // the Emscripten glue is a classic script
+    // The Emscripten glue is a classic script; its createBackpropLab fetches and compiles the .wasm.
+    const instantiate = (kind) => {
+      const base = new URL(variant.wasmFolder(kind), self.location.href);
+      importScripts(new URL('backprop_lab.js', base).href);
+      return createBackpropLab({ locateFile: (path) => new URL(path, base).href });
+    };
     // The page sends its LOAD with the worker's creation: the downloads start now and stream in
     // while the module compiles (download.js waits for it before the first bytes go in). Only
     // LOAD: everything else needs the module. What it reports waits for READY (post below).
-    starting = createBackpropLab({ locateFile: (path) => new URL(path, base).href });
+    // Should the relaxed module fail (missing from a partial copy of the site, or refused for a
+    // feature the probe does not test), the plain one is loaded instead.
+    moduleKind = variant.moduleKind();
+    starting = (async () => {
+      if (moduleKind !== 'relaxed') return instantiate('plain');
+      try {
+        return await instantiate('relaxed');
+      } catch {
+        moduleKind = 'plain';
+        return instantiate('plain');
+      }
+    })();
     for (const message of queue.filter(m => m?.type === P.ToWorker.LOAD)) handle(message);
     queue.splice(0, queue.length, ...queue.filter(m => m?.type !== P.ToWorker.LOAD));
     module = await starting;
   } catch (e) {
+    // No module: the early LOAD's downloads end unreported and later messages wait unanswered;
+    // the page shows this one error.
+    starting = null;
+    if (loading) {
+      const downloads = loading;
+      loading = null;
+      downloads.abort();
+    }
     ready = true;
     post(P ? P.FromWorker.ERROR : 'error', { message: `Could not start the WebAssembly module: ${messageOf(e)}` });
     return;

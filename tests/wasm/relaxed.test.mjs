@@ -35,9 +35,12 @@ test('the relaxed module holds relaxed_madd opcodes, the plain one none', { skip
   assert.ok(relaxed > plain + 50, `relaxed ${relaxed}, plain ${plain}`);
 });
 
-test('without the flag Node rejects relaxed SIMD, and the probe says so', { skip }, () => {
+test('without the flag the probe says what Node does with the relaxed module (Node 20: rejects it)', { skip }, () => {
   const r = run([]);
-  assert.deepEqual(r.validates, { probe: false, plain: true, relaxed: false });
+  assert.equal(r.validates.plain, true);
+  assert.equal(r.validates.probe, r.validates.relaxed, JSON.stringify(r.validates));
+  // Node 20's V8 has relaxed SIMD behind the flag; later ones have it on by default.
+  if (Number(process.versions.node.split('.')[0]) === 20) assert.equal(r.validates.relaxed, false);
 });
 
 test('with the flag both validate; one epoch of [784,30,10] in each: >90%, deterministic, rounding apart', { skip }, () => {

@@ -43,12 +43,16 @@ const VICTIM_NAME = 't10k-labels-idx1-ubyte';   // the file each broken data URL
 const VICTIM = `${VICTIM_NAME}.gz`;
 
 // Serves the worker, the WASM build and the data; /broken-<how>/ damages VICTIM.
+// Under /no-relaxed/ the same site lacks the relaxed-SIMD module (a partial copy of the site).
 function serve(req, res) {
-  const url = new URL(req.url, 'http://localhost').pathname;
+  const full = new URL(req.url, 'http://localhost').pathname;
+  const partial = full.startsWith('/no-relaxed/');
+  const url = partial ? full.slice('/no-relaxed'.length) : full;
   const send = (status, body, headers = {}) => {
     res.writeHead(status, { 'Content-Length': body.length, ...headers });
     res.end(body);
   };
+  if (partial && url.startsWith('/wasm/relaxed/')) return send(404, Buffer.from('not found'));
   if (url === '/harness.html') return send(200, Buffer.from(HARNESS_HTML), { 'Content-Type': 'text/html' });
   if (url === '/harness.js') return send(200, Buffer.from(HARNESS_JS), { 'Content-Type': 'text/javascript' });
   if (['/worker.js', '/download.js', '/protocol.js', '/config.js', '/wasm_variant.js', '/views/inspector/export.js'].includes(url))
@@ -125,6 +129,19 @@ test('a LOAD sent before READY is queued and its 404 reported', { skip }, async 
   const e = await next(['data-error', 'data-ready'], 0);
   assert.equal(e.type, 'data-error');
   assert.equal(e.message, `${VICTIM}: download failed (HTTP 404)`);
+});
+
+test('without the relaxed module on the site the worker falls back to the plain one', { skip }, async () => {
+  const other = await page.context().newPage();
+  try {
+    await other.goto(`http://127.0.0.1:${server.address().port}/no-relaxed/harness.html`);
+    const ready = await other.waitForFunction(() => log.find(m => m.type === 'ready' || m.type === 'error'), null,
+      { timeout: 60000 }).then(h => h.jsonValue());
+    assert.equal(ready.type, 'ready', JSON.stringify(ready));
+    assert.equal(ready.module, 'plain');
+  } finally {
+    await other.close();
+  }
 });
 
 test('broken downloads give DATA_ERROR naming the file and the damage; retry works', { skip }, async () => {

@@ -68,7 +68,7 @@ export class DownloadBars {
       bar.li.classList.toggle('done', done && !f.failed);
       bytes += f.received;
     }
-    this.summary.textContent = `all ${files.size} files in (${size(bytes)} gzipped)`;
+    this.summary.textContent = `all ${files.size} files in (${size(bytes)})`;   // gzipped, or inflated from the offline cache
     this.compact(complete);
   }
 }
