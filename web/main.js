@@ -81,9 +81,11 @@ for (const type of ['pointerdown', 'keydown', 'click', 'input', 'change']) {
 const PANELS = { weights: ['.weights-panel'], heatmaps: ['.heatmaps-panel'], accuracy: ['.accuracy-panel'],
   cost: ['.cost-panel'], confusion: ['.confusion-panel', '#gallery-panel'], gallery: ['#gallery-panel'],
   history: ['#history-panel'] };
+const panelsOf = new Map(Object.entries(PANELS).map(([part, selectors]) =>
+  [part, selectors.map(selector => document.querySelector(selector)).filter(Boolean)]));   // found once
 const onScreen = new Set();   // the panels of PANELS in the viewport now
 const owed = new Set();       // parts skipped while their panels were off screen
-const shown = part => !PANELS[part] || PANELS[part].some(selector => onScreen.has(document.querySelector(selector)));
+const shown = part => !panelsOf.has(part) || panelsOf.get(part).some(panel => onScreen.has(panel));
 const panels = new IntersectionObserver(entries => {
   for (const e of entries) {
     if (e.isIntersecting) onScreen.add(e.target);
@@ -93,10 +95,7 @@ const panels = new IntersectionObserver(entries => {
   for (const p of back) owed.delete(p);
   if (back.length) invalidate(...back);
 });
-for (const selector of new Set(Object.values(PANELS).flat())) {
-  const panel = document.querySelector(selector);
-  if (panel) panels.observe(panel);
-}
+for (const panel of new Set([...panelsOf.values()].flat())) panels.observe(panel);
 // A frame draws the paced parts until it has spent FRAME_BUDGET ms; the rest wait for the next
 // frame, so a task stays short even when many parts are dirty at once (an epoch's end).
 const FRAME_BUDGET = 8;

@@ -6,12 +6,9 @@
 // or without build/wasm-relaxed/, the relaxed rows are left out with a note on stderr.
 // Usage: node [--experimental-wasm-relaxed-simd] tests/wasm/bench.mjs [epochs]
 //   (default 3; the median epoch is reported)
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-
 import { MNIST_FILES } from '../../web/protocol.js';
 import { relaxedSimd } from '../../web/wasm_variant.js';
-import { loadModule, loadMnist, mnistFiles, moduleBuilt } from './load_module.mjs';
+import { loadModule, loadMnistWhole, mnistFiles, moduleBuilt } from './load_module.mjs';
 
 const epochs = Math.max(1, Number(process.argv[2] || 3));
 const networks = [[784, 30, 10], [784, 100, 10]];
@@ -29,11 +26,7 @@ else variants.push({ name: 'relaxed', target: 'wasm-relaxed' });
 
 for (const v of variants) {
   v.m = await loadModule(v.name);
-  v.data = await loadMnist(v.m, files, (reader, file) => {
-    const bytes = readFileSync(file.path);
-    reader.feed(file.gzip ? gunzipSync(bytes) : bytes);
-    reader.finish();
-  });
+  v.data = await loadMnistWhole(v.m, files);
 }
 
 const median = (xs) => {
