@@ -104,8 +104,13 @@ test('[784,100,10] seed 1: N(0,1) weights saturate far more hidden neurons than 
   // The N(0,1) histogram stays beside the scaled one, with its figure.
   const other = page.locator('#saturation-networks .saturation-network.other[data-init="gaussian"]');
   await other.waitFor({ timeout: LONG });
-  assert.ok(Math.abs(shown(await other.locator('.saturation-figure .big').first().textContent()) - gaussian[0].value)
-    < 0.0006);
+  // Its figure as drawn once the frame that shows the column is done (a paced part may follow it).
+  const figure = other.locator('.saturation-figure .big').first();
+  await page.waitForFunction(([el, want]) => Math.abs(parseFloat(el.textContent) / 100 - want) < 0.0006,
+    [await figure.elementHandle(), gaussian[0].value], { timeout: 5000 }).catch(() => {});
+  const otherText = await figure.textContent();
+  assert.ok(Math.abs(shown(otherText) - gaussian[0].value) < 0.0006, `the N(0,1) column shows ${otherText}, ` +
+    `its network ${gaussian[0].value}`);
   await panelShot(page, 'saturation-scaled.png');
 
   // And back: the same N(0,1) network again (same seed, same figure), the scaled one beside it.
