@@ -111,13 +111,18 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
     let reloaded = null;
     if (!midEpoch) {
       // Reloaded by the page itself in the frame that shows epoch 1 saved: a round trip to the
-      // test first can let the last epochs end (a done run, saved at epoch 3).
+      // test first can let the last epochs end (a done run, saved at epoch 3). The old page lives
+      // on until the new one commits, and its worker trains meanwhile (CI once saw epochs 2 and 3
+      // saved in that time), so from that moment it writes nothing more, as a tab gone then would.
       reloaded = page.waitForEvent('load', { timeout: LONG });
       await page.evaluate(() => {
         const autosave = document.querySelector('[data-testid="autosave"]');
         new MutationObserver((_, observer) => {
           if (!(Number(autosave.dataset.value) >= 1)) return;
           observer.disconnect();
+          IDBDatabase.prototype.transaction = () => {
+            throw new DOMException('this tab is being reloaded', 'InvalidStateError');
+          };
           location.reload();
         }).observe(autosave, { attributes: true, attributeFilter: ['data-value'] });
       });
