@@ -449,10 +449,11 @@ run_node_files() {
   say "test: node --test ($name: $# files, $concurrency at a time)"
   node --test --test-concurrency="$concurrency" --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$log" "$@" || rc=$?
-  local pass fail cancelled
+  local pass fail cancelled skipped
   pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)"
   fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)"
   cancelled="$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$log" | tail -1)"
+  skipped="$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -1)"
   if [[ -z "$pass" || -z "$fail" ]]; then
     stage_failed "node $name (no summary)"
     return
@@ -461,6 +462,10 @@ run_node_files() {
   FAILED=$((FAILED + fail + ${cancelled:-0}))
   if [[ $((fail + ${cancelled:-0})) -gt 0 ]]; then
     FAILED_STAGES+=("node $name")
+  elif [[ ${skipped:-0} -gt 0 ]]; then
+    # A test file skips what it cannot run by itself (a build or the data missing); here everything
+    # was built and fetched first, so a skip is something missing that CI would not notice.
+    stage_failed "node $name ($skipped skipped: $(sed -n 's/^.*# SKIP \(.*\)$/\1/p' "$log" | sort -u | head -3 | paste -sd ';'))"
   elif [[ $rc -ne 0 ]]; then
     stage_failed "node $name (exit $rc)"
   fi
