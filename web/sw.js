@@ -116,6 +116,9 @@ async function cacheData(urls) {
   }));
 }
 
+// The header of an entry kept inflated. One without it was kept by an older build, as the .gz.
+const INFLATED = 'X-Backprop-Lab-Inflated';
+
 // A .gz response's bytes inflated, as a new response (one the browser inflated already, a host's
 // Content-Encoding: gzip, as it is). Rejects on damaged gzip: nothing is kept then.
 async function inflated(response) {
@@ -123,7 +126,8 @@ async function inflated(response) {
   const body = bytes[0] === 0x1f && bytes[1] === 0x8b
     ? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
     : bytes;
-  return new Response(body, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.byteLength) } });
+  return new Response(body, { headers: { 'Content-Type': 'application/octet-stream',
+    'Content-Length': String(body.byteLength), [INFLATED]: '1' } });
 }
 
 self.addEventListener('fetch', event => {
@@ -191,6 +195,13 @@ function storeOnDemand(path) {
 async function fromDataCache(event) {
   const url = event.request.url;
   const hit = await caches.match(url, { cacheName: DATA_CACHE, ignoreVary: true });
+  if (hit && !hit.headers.has(INFLATED)) {
+    // An older build's entry, the .gz itself (the worker reads it): answered as it is, and replaced
+    // by its inflated bytes for the next visits. Damaged, it is dropped (the page downloads again).
+    const copy = hit.clone();
+    event.waitUntil(caches.open(DATA_CACHE).then(data => inflated(copy).then(r => data.put(url, r),
+      () => data.delete(url, { ignoreVary: true }))).catch(() => {}));
+  }
   if (hit) return hit;
   const response = await fetch(event.request);
   if (cacheable(response)) {

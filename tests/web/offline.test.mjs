@@ -330,3 +330,44 @@ test('a download cut short is not kept: only data the page has read and checked 
   checkNoErrors(errors);
   await context.close();
 });
+
+test('an older build\'s data cache (the .gz files) is read, then kept inflated, with no download', { timeout: 2 * LONG }, async () => {
+  const root = tempDir();
+  fs.symlinkSync(SITE, path.join(root, 'lab'), 'dir');
+  const site = await serve(root);
+  const url = `${site.url}lab/`;
+  const downloads = [];
+  const { context, page, errors } = await openPage(browser, async ctx => {
+    ctx.on('request', r => { if (/\.gz(\?|$)/.test(r.url()) && r.serviceWorker()) downloads.push(r.url()); });
+  });
+  await page.goto(url + XOR);
+  await until(page, 'the service worker', () => Boolean(navigator.serviceWorker.controller));
+  // What an older build kept: each file's .gz response as the host sent it, under its own URL.
+  const names = fs.readdirSync(path.join(SITE, 'data/mnist'));
+  await page.evaluate(async names => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    for (const name of names) {
+      const file = new URL(`data/mnist/${name}`, location.href).href;
+      const response = await fetch(`${file}?as-an-older-build`);
+      await data.put(file, new Response(await response.arrayBuffer(), { headers: { 'Content-Type': 'application/gzip' } }));
+    }
+  }, names);
+  const before = downloads.length;
+  await page.goto(url + '#sizes=784,30,10&epochs=1');
+  await page.reload();
+  await waitForState(page, 'ready', LONG);
+  const sizes = Object.fromEntries(names.map(name =>
+    [name, gunzipSync(fs.readFileSync(path.join(SITE, 'data/mnist', name))).length]));
+  const kept = await until(page, 'the four entries inflated', async () => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    const entries = await Promise.all((await data.keys()).map(async r => {
+      const hit = await data.match(r);
+      return [r.url.replace(/.*\//, ''), hit.headers.has('X-Backprop-Lab-Inflated') ? (await hit.arrayBuffer()).byteLength : 0];
+    }));
+    return entries.length === 4 && entries.every(([, n]) => n > 0) && Object.fromEntries(entries);
+  });
+  assert.deepEqual(kept, sizes);
+  assert.deepEqual(downloads.slice(before), [], 'the data was downloaded again');
+  checkNoErrors(errors);
+  await context.close();
+});
