@@ -69,6 +69,25 @@ test('Enter on Start moves the focus to Pause, and Enter on Pause back to Resume
   await waitForState(page, 'running', LONG);
   await page.keyboard.press(' ');
   await waitForState(page, 'paused', LONG);
+  // Space twice: the second comes while the Pause is on its way (Pause disabled, Resume not yet
+  // enabled), and must not scroll the page either.
+  await page.keyboard.press(' ');
+  await waitForState(page, 'running', LONG);
+  const seen = await page.evaluate(() => {
+    const log = window.__spaces = [];
+    document.addEventListener('keydown', () => log.push({
+      pause: document.getElementById('pause').disabled, start: document.getElementById('start').disabled,
+    }), { capture: true });
+    return { scrollY: window.scrollY, scrollable: document.documentElement.scrollHeight > window.innerHeight };
+  });
+  assert.ok(seen.scrollable, 'the page is too short to scroll: the test would prove nothing');
+  await page.keyboard.press(' ');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => ['paused', 'running'].includes(document.querySelector('[data-testid="status"]').dataset.state) &&
+    !document.getElementById('pause').disabled !== !document.getElementById('start').disabled, null, { timeout: LONG });
+  const spaces = await page.evaluate(() => window.__spaces);
+  assert.deepEqual(spaces[1], { pause: true, start: true }, 'the second Space did not come while the Pause was on its way');
+  assert.equal(await page.evaluate(() => window.scrollY), seen.scrollY, 'Space scrolled the page');
   // In a text field Space is just a character.
   await page.focus('#seed');
   await page.keyboard.press(' ');

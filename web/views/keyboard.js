@@ -22,9 +22,13 @@ export class RunKeys {
   space(e) {
     if (e.key !== ' ' || e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
     if (e.target instanceof Element && e.target.closest(KEEPS_SPACE)) return;
-    const button = this.isRunning() ? $('pause') : $('start');
-    if (button.disabled) return;
+    const running = this.isRunning();
+    const button = running ? $('pause') : $('start');
+    // Running with Pause disabled: a Pause is on its way, and Space stays ours (no page scroll).
+    // Otherwise a disabled button (loading, a finished run) leaves Space to scroll the page.
+    if (button.disabled && !running) return;
     e.preventDefault();   // not a page scroll
+    if (button.disabled) return;
     button.click();
   }
 
