@@ -87,9 +87,10 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
       else { stalled = true; controller.abort(); }
     }, ms);
   };
+  let waiting = false;   // for the module: the bytes wait on us, not on the network
   const watch = () => {
     clearTimeout(timer);
-    arm(stallSeconds * 1000);
+    if (!waiting) arm(stallSeconds * 1000);
   };
   const progress = (force) => {
     const now = performance.now();
@@ -168,7 +169,16 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
         throw failure(e, () => describeStreamError(file, e, networkFailed, received, total));
       }
       if (next.done) break;
-      if (!reader) reader = await readerPromise;
+      if (!reader) {
+        waiting = true;
+        clearTimeout(timer);
+        try {
+          reader = await readerPromise;
+        } finally {
+          waiting = false;
+        }
+        watch();
+      }
       try {
         reader.feed(next.value);
       } catch (e) {
