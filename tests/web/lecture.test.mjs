@@ -70,24 +70,37 @@ test('Enter on Start moves the focus to Pause, and Enter on Pause back to Resume
   await page.keyboard.press(' ');
   await waitForState(page, 'paused', LONG);
   // Space twice: the second comes while the Pause is on its way (Pause disabled, Resume not yet
-  // enabled), and must not scroll the page either.
-  await page.keyboard.press(' ');
-  await waitForState(page, 'running', LONG);
+  // enabled), and must not scroll the page either. Whether it came in between is the worker's
+  // timing: tried up to five times until it did once.
   const seen = await page.evaluate(() => {
-    const log = window.__spaces = [];
-    document.addEventListener('keydown', () => log.push({
+    window.__spaces = [];
+    document.addEventListener('keydown', () => window.__spaces.push({
       pause: document.getElementById('pause').disabled, start: document.getElementById('start').disabled,
     }), { capture: true });
     return { scrollY: window.scrollY, scrollable: document.documentElement.scrollHeight > window.innerHeight };
   });
   assert.ok(seen.scrollable, 'the page is too short to scroll: the test would prove nothing');
-  await page.keyboard.press(' ');
-  await page.keyboard.press(' ');
-  await page.waitForFunction(() => ['paused', 'running'].includes(document.querySelector('[data-testid="status"]').dataset.state) &&
-    !document.getElementById('pause').disabled !== !document.getElementById('start').disabled, null, { timeout: LONG });
-  const spaces = await page.evaluate(() => window.__spaces);
-  assert.deepEqual(spaces[1], { pause: true, start: true }, 'the second Space did not come while the Pause was on its way');
+  let between = false;
+  for (let attempt = 0; attempt < 5 && !between; attempt++) {
+    if (await stateOf(page) !== 'running') {
+      await page.keyboard.press(' ');
+      await waitForState(page, 'running', LONG);
+    }
+    await page.evaluate(() => { window.__spaces.length = 0; });
+    await page.keyboard.press(' ');
+    await page.keyboard.press(' ');
+    // Settled: paused (the second Space came in between) or running again (it came after).
+    await page.waitForFunction(() => ['paused', 'running'].includes(document.querySelector('[data-testid="status"]').dataset.state) &&
+      document.getElementById('pause').disabled !== document.getElementById('start').disabled, null, { timeout: LONG });
+    const spaces = await page.evaluate(() => window.__spaces);
+    between = spaces.length === 2 && spaces[1].pause && spaces[1].start;
+  }
+  assert.ok(between, 'in five tries the second Space never came while the Pause was on its way');
   assert.equal(await page.evaluate(() => window.scrollY), seen.scrollY, 'Space scrolled the page');
+  if (await stateOf(page) === 'running') {
+    await page.keyboard.press(' ');
+    await waitForState(page, 'paused', LONG);
+  }
   // In a text field Space is just a character.
   await page.focus('#seed');
   await page.keyboard.press(' ');
