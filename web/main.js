@@ -191,7 +191,8 @@ const presets = new PresetList($('presets'), preset => {
   settings.fill(preset.config);
   applyConfig(preset.config, { start: state.running || state.startWhenReady });
 });
-const keys = new RunKeys(() => state.running);
+const keys = new RunKeys(() => state.running,
+  () => Boolean(state.done || state.diverged || state.error || !trainable(state.config)));
 const pad = new DrawPad($('draw'), $('processed'), pixels => {
   if (!pixels) {
     state.outputs = null;

@@ -12,9 +12,11 @@ const KEEPS_SPACE = 'input, select, textarea, button, summary, a[href], [content
   '[role="button"], [tabindex]:not([tabindex="-1"])';
 
 export class RunKeys {
-  // isRunning(): whether the network is training right now.
-  constructor(isRunning) {
+  // isRunning(): whether the network is training right now. isOver(): whether there is nothing to
+  // start or pause (a finished or diverged run, an error, a network that cannot train).
+  constructor(isRunning, isOver) {
     this.isRunning = isRunning;
+    this.isOver = isOver;
     this.lost = false;   // a run button lost focus and no next action was enabled yet
     document.addEventListener('keydown', e => this.space(e));
   }
@@ -22,12 +24,12 @@ export class RunKeys {
   space(e) {
     if (e.key !== ' ' || e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
     if (e.target instanceof Element && e.target.closest(KEEPS_SPACE)) return;
-    const running = this.isRunning();
-    const button = running ? $('pause') : $('start');
-    // Running with Pause disabled: a Pause is on its way, and Space stays ours (no page scroll).
-    // Otherwise a disabled button (loading, a finished run) leaves Space to scroll the page.
-    if (button.disabled && !running) return;
+    // With nothing to start or pause, Space scrolls the page. Otherwise it is ours even while the
+    // button is disabled: a Pause or a Start on its way (the worker has not answered, or the
+    // frame that shows its answer has not come yet), or a Start pressed before the data came.
+    if (this.isOver()) return;
     e.preventDefault();   // not a page scroll
+    const button = this.isRunning() ? $('pause') : $('start');
     if (button.disabled) return;
     button.click();
   }
