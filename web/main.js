@@ -13,6 +13,7 @@ import { RunKeys } from './views/keyboard.js';
 import { OutputBars } from './views/outputs.js';
 import { renderStatus, bestEpoch, accuracy } from './views/status.js';
 import { drawTiles, LayerHeatmaps } from './views/weights.js';
+import { setText, setHidden } from './views/dom.js';
 import * as inspector from './views/inspector/index.js';
 import * as smallNetworks from './views/small/index.js';
 import * as saturation from './views/saturation/index.js';
@@ -602,8 +603,8 @@ const PARTS = [
     keys.track(() => renderStatus(state));   // also moves the focus on
     // The draw pad is for digits (MNIST's preprocessing): none for Fashion-MNIST's clothes.
     const fashion = state.config.dataset === 'fashion';
-    $('draw-panel').hidden = fashion;
-    $('data-heading').textContent = fashion ? 'Fashion-MNIST data' : 'MNIST data';
+    setHidden($('draw-panel'), fashion);
+    setText($('data-heading'), fashion ? 'Fashion-MNIST data' : 'MNIST data');
     outputs.setNames(app.classNames());
     if (fashion && pad.pixels) pad.clear();
   }],

@@ -5,6 +5,7 @@ import {
   FIELD_PARSERS, sizesFromHidden, checkConfig, defaultConfig, isTruthTable, trainable, PRESETS,
 } from '../config.js';
 import { percent } from './status.js';
+import { setAttr, setText } from './dom.js';
 
 // config key -> id of its form element (hidden layers are typed without the dataset's inputs
 // and outputs). Each element's message goes in the span #<its name>-error.
@@ -133,12 +134,12 @@ export class PresetList {
   draw(active, best) {
     for (const { preset, li, button, ours } of this.items) {
       const on = preset === active;
-      button.setAttribute('aria-pressed', String(on));
+      setAttr(button, 'aria-pressed', on);
       li.classList.toggle('active', on);
-      ours.textContent = !on ? ''
+      setText(ours, !on ? ''
         : !trainable(preset.config) ? 'ours: weights set by hand (see the diagram)'
         : best ? `ours: ${percent(best.accuracy)} (best, epoch ${best.epoch})`
-        : 'ours: not trained yet';
+        : 'ours: not trained yet');
     }
   }
 }

@@ -31,8 +31,18 @@ export function svgEl(tag, attrs = {}, parent = null) {
   return node;
 }
 
+// A node that holds one text node keeps it (its data changes): replacing it, as textContent does,
+// costs the page a style recalc and a new layout object for every counter, every frame.
 export function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
+  if (node.textContent === text) return;
+  const only = node.firstChild;
+  if (only && only.nodeType === Node.TEXT_NODE && !only.nextSibling && text !== '') only.data = text;
+  else node.textContent = text;
+}
+
+// hidden set again to the same value still invalidates the element's style.
+export function setHidden(node, hidden) {
+  if (node.hidden !== hidden) node.hidden = hidden;
 }
 
 export function setAttr(node, name, value) {

@@ -3,7 +3,7 @@
 // state, for MNIST and for the lecture's truth tables. Not the state itself (main.js) and not
 // the charts.
 import { isTruthTable, trainable, shape } from '../config.js';
-import { setText } from './dom.js';
+import { setText, setHidden } from './dom.js';
 
 const $ = id => document.getElementById(id);
 const CHANCE = 0.2;   // below this test accuracy the network has not learned anything (yet)
@@ -116,9 +116,9 @@ export function renderStatus(state) {
   status.dataset.state = phase;
 
   const error = $('error');
-  error.hidden = !state.error;
+  setHidden(error, !state.error);
   setText($('error-message'), state.error ? state.error.message : '');
-  $('retry').hidden = !(state.error && state.error.retry);
+  setHidden($('retry'), !(state.error && state.error.retry));
 
   const last = state.epochs[state.epochs.length - 1];
   // Before the first epoch, a loaded network's evaluation (main.js: state.evaluation).
@@ -130,7 +130,7 @@ export function renderStatus(state) {
   setText(alarm, state.diverged
     ? state.diverged.charAt(0).toUpperCase() + state.diverged.slice(1)
     : last && test < CHANCE && state.run && !truth ? nearChance(state, test) : '');
-  alarm.hidden = !alarm.textContent;
+  setHidden(alarm, !alarm.textContent);
   // Divergence is an alarm; near chance is a caution: with a tiny η it is what the book shows.
   alarm.classList.toggle('caution', !state.diverged);
 

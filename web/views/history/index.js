@@ -6,7 +6,7 @@
 // @ts-check
 import { FromWorker } from '../../protocol.js';
 import { listRuns, putRun, renameRun, deleteRun, clearRuns } from '../../storage/runs.js';
-import { download, setText } from '../dom.js';
+import { download, setText, setHidden } from '../dom.js';
 import { buildRecord, isImageRun } from './record.js';
 import { RunList, titleOf } from './list.js';
 import { Colors } from './colors.js';
@@ -207,16 +207,16 @@ export function mount(app) {
   app.onRender('history', () => {
     const runs = listed().sort((a, b) => b.createdAt - a.createdAt);   // newest first
     list.draw(runs, { current: history.current, overlaid: history.overlaid, colorOf });
-    ui.empty.hidden = runs.length > 0;
-    ui.problem.hidden = !history.problem;
+    setHidden(ui.empty, runs.length > 0);
+    setHidden(ui.problem, !history.problem);
     setText(ui.problem, history.problem);
-    ui.skipped.hidden = history.skipped.length === 0;
+    setHidden(ui.skipped, history.skipped.length === 0);
     setText(ui.skippedText, history.skipped.length ? skippedText(history.skipped) : '');
     ui.csv.disabled = ui.json.disabled = runs.length === 0;
     ui.clear.disabled = runs.length === 0 && history.skipped.length === 0;
     const n = runs.length + history.skipped.length;
     if (n === 0) history.confirming = false;
-    ui.confirm.hidden = !history.confirming;
+    setHidden(ui.confirm, !history.confirming);
     setText(ui.confirmText, `Really clear ${n} run${n === 1 ? '' : 's'}?`);
     if (overlaysDirty) drawOverlays(runs);
   });

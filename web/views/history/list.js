@@ -2,7 +2,7 @@
 // label, best accuracy and epoch, epochs done, wall time, Rename and Delete), updated in place
 // by run id so a redraw while training keeps the focus and an open rename field. Not the
 // storage nor the state: the view (index.js) decides and this draws and reports clicks.
-import { el, setText, setAttr } from '../dom.js';
+import { el, setText, setAttr, setHidden } from '../dom.js';
 import { summaryText } from './record.js';
 
 export const titleOf = record => record.name || record.label;
@@ -66,8 +66,8 @@ export class RunList {
     const title = titleOf(r);
     setText(item.name, title);
     setText(item.label, r.name ? r.label : '');
-    item.label.hidden = !r.name;
-    item.current.hidden = !isCurrent;
+    setHidden(item.label, !r.name);
+    setHidden(item.current, !isCurrent);
     item.li.classList.toggle('is-current', isCurrent);
     setAttr(item.li, 'data-current', isCurrent);
     setText(item.stats, summaryText(r));

@@ -10,7 +10,7 @@
 // @ts-check
 import { FromWorker } from '../../protocol.js';
 import { loadRun, saveRun, clearRun } from '../../storage/autosave.js';
-import { setText } from '../dom.js';
+import { setText, setHidden } from '../dom.js';
 import { offerText, crashText, resumedText, replacedText, autosaveText } from './words.js';
 
 /** @type {(id: string) => any} */   // the elements of index.html this view owns
@@ -160,16 +160,16 @@ export function mount(app) {
   // --- drawing ---------------------------------------------------------------------------------
   app.onRender('session', () => {
     const { offer, notice } = session;
-    ui.banner.hidden = !offer && !notice;
+    setHidden(ui.banner, !offer && !notice);
     ui.banner.dataset.kind = offer ? offer.kind : 'notice';
     setText(ui.text, offer
       ? offer.kind === 'crash' ? crashText(offer.message, offer.record) : offerText(offer.record, Date.now())
       : notice);
-    ui.resume.hidden = !(offer && offer.record);
-    ui.fresh.hidden = !offer;   // after a crash with nothing saved: the only way on (or Start)
-    ui.dismiss.hidden = Boolean(offer);
+    setHidden(ui.resume, !(offer && offer.record));
+    setHidden(ui.fresh, !offer);   // after a crash with nothing saved: the only way on (or Start)
+    setHidden(ui.dismiss, Boolean(offer));
 
-    ui.storage.hidden = !session.storageProblem || session.problemDismissed;
+    setHidden(ui.storage, !session.storageProblem || session.problemDismissed);
     setText(ui.storageText, session.storageProblem);
 
     const { stored } = session;
