@@ -97,11 +97,14 @@ const panels = new IntersectionObserver(entries => {
   if (back.length) invalidate(...back);
 });
 for (const panel of new Set([...panelsOf.values()].flat())) panels.observe(panel);
-// A frame draws the paced parts until it has spent FRAME_BUDGET ms; the rest wait for the next
-// frame, so a task stays short even when many parts are dirty at once (an epoch's end).
+// A frame draws the paced parts while they fit in FRAME_BUDGET ms, each expected to take what it
+// took last time; the rest wait for the next frame, so a task stays short even when many parts
+// are dirty at once (an epoch's end). The first paced part of a frame is always drawn: none waits
+// for ever behind the unpaced ones on a slow machine.
 const FRAME_BUDGET = 8;
 const dirty = new Set();
 const lastDrawn = new Map(), waiting = new Map();   // part -> time drawn; part -> its timer
+const lastCost = new Map();   // part -> ms its last drawing took
 let frame = 0;
 function invalidate(...parts) {
   for (const p of parts) {
@@ -636,19 +639,25 @@ function render() {
   const start = performance.now();
   const order = [...PARTS.map(([part]) => part).filter(part => dirty.has(part)),
     ...[...dirty].filter(part => !own.has(part))];
+  let pacedDrawn = false;
   for (const part of order) {
     if (!dirty.has(part)) continue;   // drawn already: a renderer may invalidate again
     // Past the budget only the summaries wait; what a person reads or acts on is drawn now (a
     // status that lasts a frame, such as a file's "Loaded" line, is still seen).
-    if (PACE[part] && performance.now() >= promptUntil && performance.now() - start > FRAME_BUDGET) continue;
+    const paced = PACE[part] && performance.now() >= promptUntil;
+    if (paced && pacedDrawn && performance.now() - start + (lastCost.get(part) || 0) > FRAME_BUDGET) continue;
     dirty.delete(part);
     if (state.running && !shown(part)) {
       owed.add(part);
       continue;
     }
+    const before = performance.now();
     if (own.has(part)) own.get(part)();
     for (const fn of renderers.get(part) || []) fn(state);
-    lastDrawn.set(part, performance.now());
+    const after = performance.now();
+    lastDrawn.set(part, after);
+    lastCost.set(part, after - before);
+    if (paced) pacedDrawn = true;
   }
   if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }
