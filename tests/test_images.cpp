@@ -64,3 +64,38 @@ TEST_CASE("the largest image, 256 x 256, keeps its last pixel index 65535") {
     CHECK(a[65535] == 200.0f / 255.0f);
     CHECK(a[1] == 0.0f);
 }
+
+// push reads sixteen bytes at a time and skips those that are all zero: a pixel lit at any
+// position, in a block or in the tail, alone or among others, must come back where it was.
+TEST_CASE("images of 28 x 28 and 5 x 7 round-trip with one pixel lit at each position, and sparse") {
+    std::mt19937 gen(11);
+    for (const auto [rows, cols] : {std::pair{28, 28}, std::pair{5, 7}}) {
+        Images images;
+        images.rows = rows;
+        images.cols = cols;
+        const size_t n = size_t(rows * cols);
+        std::vector<std::vector<uint8_t>> given;
+        for (size_t at = 0; at < n; ++at) {
+            std::vector<uint8_t> bytes(n, 0);
+            bytes[at] = uint8_t(1 + at % 255);
+            given.push_back(bytes);
+        }
+        for (int i = 0; i < 50; ++i) {  // about a fifth lit, as in MNIST, in runs and alone
+            std::vector<uint8_t> bytes(n, 0);
+            for (auto& b : bytes) b = gen() % 5 == 0 ? uint8_t(1 + gen() % 255) : 0;
+            given.push_back(bytes);
+        }
+        size_t lit = 0;
+        for (const auto& bytes : given) {
+            images.push(bytes.data());
+            for (uint8_t b : bytes) lit += b != 0;
+        }
+        REQUIRE(images.size() == given.size());
+        CHECK(images.nonzeros() == lit);
+        std::vector<uint8_t> back(n);
+        for (size_t i = 0; i < given.size(); ++i) {
+            images.bytes(i, back.data());
+            CHECK(back == given[i]);
+        }
+    }
+}
