@@ -27,8 +27,8 @@ function messageOf(e) {
 // onProgress(name, received, total): compressed bytes, throttled, and always once more at the end
 // of every file that got a response, so a bar never stays at an old value.
 // stallSeconds: as LOAD gave it; anything but a positive number means STALL_SECONDS.
-// module may still be on its way (a promise of it): the downloads start at once and the first
-// bytes wait for it, so the module compiles while the data streams in.
+// module may still be on its way (a promise of it): the downloads start at once and their bytes
+// are held until it is there, so the module compiles while the data streams in.
 export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, stallSeconds }) {
   stallSeconds = Number(stallSeconds) > 0 ? Number(stallSeconds) : STALL_SECONDS;
   const cancel = new AbortController();   // the first failure stops the other files
@@ -68,7 +68,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
 }
 
 // Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader (a promise:
-// the module may still be compiling when the first bytes come). A watchdog
+// the module may still be compiling when the first bytes come, held meanwhile). A watchdog
 // aborts the fetch when no bytes (or no response) arrive for stallSeconds: an open connection
 // that sends nothing never errors by itself, and the page would wait forever.
 async function streamFile(url, name, readerPromise, { signal, report, stallSeconds }) {
@@ -87,10 +87,9 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
       else { stalled = true; controller.abort(); }
     }, ms);
   };
-  let waiting = false;   // for the module: the bytes wait on us, not on the network
   const watch = () => {
     clearTimeout(timer);
-    if (!waiting) arm(stallSeconds * 1000);
+    arm(stallSeconds * 1000);
   };
   const progress = (force) => {
     const now = performance.now();
@@ -161,6 +160,18 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
     if (!gzip) total = 0;   // the compressed size no longer describes these bytes
     const body = (gzip ? rest.pipeThrough(new DecompressionStream('gzip')) : rest).getReader();
 
+    // Until the module is there the bytes wait here, not in the response's pipe: the download
+    // goes on at full speed while the module compiles, and the pieces go in once it has.
+    const held = [];
+    readerPromise.then((r) => { reader = r; }, () => {});
+    const feed = (bytes) => {
+      try {
+        reader.feed(bytes);
+      } catch (e) {
+        body.cancel().catch(() => {});
+        throw new DataError(name, messageOf(e));   // the core names the file and the damage
+      }
+    };
     for (;;) {
       let next;
       try {
@@ -169,24 +180,14 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
         throw failure(e, () => describeStreamError(file, e, networkFailed, received, total));
       }
       if (next.done) break;
-      if (!reader) {
-        waiting = true;
-        clearTimeout(timer);
-        try {
-          reader = await readerPromise;
-        } finally {
-          waiting = false;
-        }
-        watch();
-      }
-      try {
-        reader.feed(next.value);
-      } catch (e) {
-        body.cancel().catch(() => {});
-        throw new DataError(name, messageOf(e));   // the core names the file and the damage
+      if (!reader) held.push(next.value);
+      else {
+        for (const bytes of held.splice(0)) feed(bytes);
+        feed(next.value);
       }
     }
-    if (!reader) reader = await readerPromise;   // an empty file: the core says what is missing
+    if (!reader) reader = await readerPromise;   // the whole file came before the module
+    for (const bytes of held.splice(0)) feed(bytes);
     try {
       reader.finish();
     } catch (e) {

@@ -71,13 +71,18 @@ self.addEventListener('unhandledrejection', (event) => {
       importScripts(new URL('backprop_lab.js', base).href);
       return createBackpropLab({ locateFile: (path) => new URL(path, base).href });
     };
-    // The page sends its LOAD with the worker's creation: the downloads start now and stream in
-    // while the module compiles (download.js waits for it before the first bytes go in). Only
-    // LOAD: everything else needs the module. What it reports waits for READY (post below).
-    // Should the relaxed module fail (missing from a partial copy of the site, or refused for a
-    // feature the probe does not test), the plain one is loaded instead.
+    // The page sends its LOAD with the worker's creation: its downloads start first, before the
+    // glue and the .wasm are fetched, and stream in while the module compiles (download.js holds
+    // the bytes until it is there). Only LOAD: everything else needs the module. What it reports
+    // waits for READY (post below). Should the relaxed module fail (missing from a partial copy of
+    // the site, or refused for a feature the probe does not test), the plain one is loaded instead.
     moduleKind = variant.moduleKind();
-    starting = (async () => {
+    let settle;
+    starting = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    starting.catch(() => {});   // a failure is reported below, once
+    for (const message of queue.filter(m => m?.type === P.ToWorker.LOAD)) handle(message);
+    queue.splice(0, queue.length, ...queue.filter(m => m?.type !== P.ToWorker.LOAD));
+    (async () => {
       if (moduleKind !== 'relaxed') return instantiate('plain');
       try {
         return await instantiate('relaxed');
@@ -85,9 +90,7 @@ self.addEventListener('unhandledrejection', (event) => {
         moduleKind = 'plain';
         return instantiate('plain');
       }
-    })();
-    for (const message of queue.filter(m => m?.type === P.ToWorker.LOAD)) handle(message);
-    queue.splice(0, queue.length, ...queue.filter(m => m?.type !== P.ToWorker.LOAD));
+    })().then(settle.resolve, settle.reject);
     module = await starting;
   } catch (e) {
     // No module: the early LOAD's downloads end unreported and later messages wait unanswered;
