@@ -397,8 +397,8 @@ const handlers = {
     state.files.set(file, { received, total });
     invalidate('downloads', 'status');
   },
-  [FromWorker.DATA_READY]({ train, test, dataUrl }) {
-    state.data = { train, test, dataUrl };
+  [FromWorker.DATA_READY]({ train, test, dataUrl, stored }) {
+    state.data = { train, test, dataUrl, stored };
     invalidate('downloads', 'status');
     if (waitingAfterCrash()) return;
     if (needsImages() || !state.run) configure();
@@ -615,7 +615,7 @@ const PARTS = [
     if (state.outputs) outputs.draw(state.outputs);
     else outputs.clear();
   }],
-  ['downloads', () => downloads.draw(state.files, Boolean(state.data))],
+  ['downloads', () => downloads.draw(state.files, Boolean(state.data), state.data ? state.data.stored : 0)],
   ['presets', () => presets.draw(state.run && state.run.preset, bestEpoch(state.epochs))],
   ['accuracy', () => {
     const e = state.epochs, preset = state.run && state.run.preset;

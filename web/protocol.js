@@ -74,7 +74,8 @@ export const MAX_MODEL_FILE_MB = 64;
 export const FromWorker = Object.freeze({
   READY: 'ready',                 // { module }                           instantiated: 'relaxed' or 'plain'
   DOWNLOAD: 'download',           // { file, received, total }            bytes of compressed data
-  DATA_READY: 'data-ready',       // { train, test, dataUrl }             image counts; the LOAD's folder
+  DATA_READY: 'data-ready',       // { train, test, dataUrl, stored }     image counts; the LOAD's folder
+                                  //   stored: how many of the four were this browser's copy
   DATA_ERROR: 'data-error',       // { file, message }                    failed, truncated or corrupt
                                   //   file: a name of MNIST_FILES (no .gz; '' for the whole data)
   CONFIGURED: 'configured',       // { config, layout, params, batchesPerEpoch, epoch, batch, resumed }
@@ -241,7 +242,7 @@ export const FromWorker = Object.freeze({
  * or `error` (each says the other is absent, so a handler may read both).
  * @typedef {{type: typeof FromWorker.READY, module: import('./wasm_variant.js').ModuleKind}
  *   | {type: typeof FromWorker.DOWNLOAD, file: string, received: number, total: number}
- *   | {type: typeof FromWorker.DATA_READY, train: number, test: number, dataUrl: string}
+ *   | {type: typeof FromWorker.DATA_READY, train: number, test: number, dataUrl: string, stored: number}
  *   | {type: typeof FromWorker.DATA_ERROR, file: string, message: string}
  *   | {type: typeof FromWorker.CONFIGURED, config: Config, layout: LayerLayout[], params: Float32Array,
  *       batchesPerEpoch: number, epoch: number, batch: number, resumed: boolean, resumeError?: string}

@@ -197,13 +197,13 @@ async function load(dataUrl, stallSeconds) {
   if (loading) loading.abort();   // a new LOAD replaces the one under way
   const controller = new AbortController();
   loading = controller;
-  let fresh;
+  let fresh, stored;
   try {
-    fresh = await D.loadMnist(module || starting, dataUrl, {
+    ({ data: fresh, stored } = await D.loadMnist(module || starting, dataUrl, {
       signal: controller.signal,
       stallSeconds,
       onProgress: (file, received, total) => post(P.FromWorker.DOWNLOAD, { file, received, total }),
-    });
+    }));
   } catch (e) {
     if (loading !== controller) return;   // superseded: the newer LOAD reports
     loading = null;
@@ -217,7 +217,7 @@ async function load(dataUrl, stallSeconds) {
   if (!small()) stopAndDropLab();
   if (data) data.delete();
   data = fresh;
-  post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount(), dataUrl });
+  post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount(), dataUrl, stored });
 }
 
 // ---- CONFIGURE: a fresh network ---------------------------------------------------------------

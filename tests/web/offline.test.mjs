@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { startServer } from '../../web/serve.mjs';
+import { DATA_CACHE_PREFIX, INFLATED_HEADER } from '../../web/download.js';
 import {
   SITE, launchBrowser, openPage, checkNoErrors, byTestId, waitForState, waitForValue, numberValue,
   screenshot,
@@ -368,6 +369,55 @@ test('an older build\'s data cache (the .gz files) is read, then kept inflated, 
   });
   assert.deepEqual(kept, sizes);
   assert.deepEqual(downloads.slice(before), [], 'the data was downloaded again');
+  checkNoErrors(errors);
+  await context.close();
+});
+
+test('download.js names the service worker\'s data cache and its inflated header as sw.js does', () => {
+  const sw = fs.readFileSync(path.join(ROOT, 'web/sw.js'), 'utf8');
+  assert.ok(sw.includes(`const DATA_CACHE = \`${DATA_CACHE_PREFIX}\${SCOPE}\`;`), 'the data cache name differs');
+  assert.ok(sw.includes(`const INFLATED = '${INFLATED_HEADER}';`), 'the inflated header differs');
+});
+
+test('a later visit reads the checked data from the data cache itself; a damaged copy is deleted and Retry downloads it', { timeout: 2 * LONG }, async () => {
+  const root = tempDir();
+  fs.symlinkSync(SITE, path.join(root, 'lab'), 'dir');
+  const site = await serve(root);
+  const url = `${site.url}lab/#sizes=784,30,10&epochs=1`;
+  const { context, page, errors } = await openPage(browser);
+  const summary = () => page.locator('#downloads-summary').textContent();
+  await page.goto(url);
+  await waitForState(page, 'ready', LONG);
+  assert.doesNotMatch(await summary(), /this browser's copy/);
+  await until(page, 'the four files kept inflated', async header => {
+    const data = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
+    if (!data) return false;
+    const cache = await caches.open(data);
+    const hits = await Promise.all((await cache.keys()).map(r => cache.match(r)));
+    return hits.length === 4 && hits.every(h => h.headers.has(header));
+  }, INFLATED_HEADER);
+
+  await page.reload();
+  await waitForState(page, 'ready', LONG);
+  assert.match(await summary(), /^all 4 files in \([\d.]+ MB, from this browser's copy\)$/);
+
+  // The training labels' copy cut short (5 labels announced, 2 there), as a damaged disk might.
+  const labels = new URL('lab/data/mnist/train-labels-idx1-ubyte.gz', site.url).href;
+  await page.evaluate(async ([file, header]) => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    await data.put(file, new Response(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]), { headers: { [header]: '1' } }));
+  }, [labels, INFLATED_HEADER]);
+  await page.reload();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="error"]').hidden, null, { timeout: LONG });
+  const message = await byTestId(page, 'error').textContent();
+  assert.match(message, /train-labels-idx1-ubyte.*this browser's stored copy, now deleted: Retry downloads the file again/s);
+  await until(page, 'the damaged copy deleted', async file => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    return !(await data.match(file));
+  }, labels);
+  await byTestId(page, 'retry').click();
+  await waitForState(page, 'ready', LONG);
+  assert.match(await summary(), /^all 4 files in \([\d.]+ MB, 3 from this browser's copy\)$/);
   checkNoErrors(errors);
   await context.close();
 });

@@ -98,7 +98,7 @@ const TO_WORKER = {
 const FROM_WORKER = {
   READY: record({}),
   DOWNLOAD: record({ file: fc.constantFrom(...MNIST_FILES), received: count, total: count }),
-  DATA_READY: record({ train: count, test: count, dataUrl: text }),
+  DATA_READY: record({ train: count, test: count, dataUrl: text, stored: fc.integer({ min: 0, max: 4 }) }),
   DATA_ERROR: record({ file: fc.constantFrom('', ...MNIST_FILES), message: text }),
   CONFIGURED: partial({ config, layout, params: f32(), batchesPerEpoch: count, epoch: count, batch: count,
     resumed: fc.boolean(), resumeError: text }, ['config', 'layout', 'params', 'batchesPerEpoch', 'epoch',

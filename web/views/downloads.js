@@ -44,8 +44,9 @@ export class DownloadBars {
     this.panel.classList.toggle('compact', on);
   }
 
-  // files: Map name -> { received, total, failed, cancelled }; complete: the data is in.
-  draw(files, complete) {
+  // files: Map name -> { received, total, failed, cancelled }; complete: the data is in; stored:
+  // how many files were this browser's copy (no download: the summary says so).
+  draw(files, complete, stored = 0) {
     let bytes = 0;
     for (const [name, f] of files) {
       const bar = this.bars.get(name);
@@ -68,7 +69,9 @@ export class DownloadBars {
       bar.li.classList.toggle('done', done && !f.failed);
       bytes += f.received;
     }
-    this.summary.textContent = `all ${files.size} files in (${size(bytes)})`;   // gzipped, or inflated from the offline cache
+    // gzipped, or inflated from the offline cache
+    const from = !stored ? '' : stored >= files.size ? ", from this browser's copy" : `, ${stored} from this browser's copy`;
+    this.summary.textContent = `all ${files.size} files in (${size(bytes)}${from})`;
     this.compact(complete);
   }
 }
