@@ -81,9 +81,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
 async function storedCopy(url) {
   if (typeof caches === 'undefined') return null;
   try {
-    const cacheName = dataCacheName();
-    if (!(await caches.has(cacheName))) return null;
-    const hit = await caches.match(url, { cacheName, ignoreVary: true });
+    const hit = await caches.match(url, { cacheName: dataCacheName(), ignoreVary: true });
     return hit && hit.ok && hit.headers.has(INFLATED_HEADER) ? hit : null;
   } catch {
     return null;

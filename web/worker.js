@@ -77,12 +77,8 @@ self.addEventListener('unhandledrejection', (event) => {
     // waits for READY (post below). Should the relaxed module fail (missing from a partial copy of
     // the site, or refused for a feature the probe does not test), the plain one is loaded instead.
     moduleKind = variant.moduleKind();
-    let settle;
-    starting = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-    starting.catch(() => {});   // a failure is reported below, once
-    for (const message of queue.filter(m => m?.type === P.ToWorker.LOAD)) handle(message);
-    queue.splice(0, queue.length, ...queue.filter(m => m?.type !== P.ToWorker.LOAD));
-    (async () => {
+    // From a microtask: the queued LOAD below has sent its requests by then.
+    starting = Promise.resolve().then(async () => {
       if (moduleKind !== 'relaxed') return instantiate('plain');
       try {
         return await instantiate('relaxed');
@@ -90,7 +86,9 @@ self.addEventListener('unhandledrejection', (event) => {
         moduleKind = 'plain';
         return instantiate('plain');
       }
-    })().then(settle.resolve, settle.reject);
+    });
+    for (const message of queue.filter(m => m?.type === P.ToWorker.LOAD)) handle(message);
+    queue.splice(0, queue.length, ...queue.filter(m => m?.type !== P.ToWorker.LOAD));
     module = await starting;
   } catch (e) {
     // No module: the early LOAD's downloads end unreported and later messages wait unanswered;

@@ -69,7 +69,7 @@ export class DownloadBars {
       bar.li.classList.toggle('done', done && !f.failed);
       bytes += f.received;
     }
-    // gzipped, or inflated from the offline cache
+    // bytes: gzipped, or inflated from this browser's copy
     const from = !stored ? '' : stored >= files.size ? ", from this browser's copy" : `, ${stored} from this browser's copy`;
     this.summary.textContent = `all ${files.size} files in (${size(bytes)}${from})`;
     this.compact(complete);
