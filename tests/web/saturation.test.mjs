@@ -223,7 +223,8 @@ test('every panel has a "what you see" note, collapsed, that opens on click and 
     await note.locator('summary').click();
     assert.equal(await note.getAttribute('open'), '', `${selector}: a click does not open it`);
     assert.ok(await text.isVisible(), `${selector}: open, the note is not visible`);
-    assert.match(await text.textContent(), /Nielsen ch\. \d|lecture/, `${selector}: names no source`);
+    // As read: innerText, not the source's line breaks.
+    assert.match(await text.innerText(), /Nielsen ch\. \d|lecture/, `${selector}: names no source`);
     await note.locator('summary').click();
     assert.equal(await note.getAttribute('open'), null, `${selector}: a second click does not close it`);
   }
