@@ -29,7 +29,7 @@ export function mount(app) {
   const { state } = app;
   const view = state.saveLoad = {
     reads: [],          // { name, size, note } of the READ_MODELs on their way, oldest first
-    evaluating: null,   // the loaded file whose EVALUATION is awaited (its name)
+    evaluating: null,   // { name, network } of the loaded file whose EVALUATION is awaited
     message: { text: '', detail: '', error: false },   // the panel's one message
     saved: null,        // { fileName, bytes } of the last download (tests read the name)
   };
@@ -89,18 +89,18 @@ export function mount(app) {
     }
     // Not an error, so the file's network (strictNullChecks is off: `if (msg.error)` narrows nothing).
     const read = /** @type {Exclude<typeof msg, {error: string}>} */ (msg);
-    const { text, detail } = loadedText(read, asked.size);
-    view.evaluating = msg.name;
+    const { text, detail, network } = loadedText(read, asked.size);
+    view.evaluating = { name: msg.name, network };
     say(text, { detail: [detail, asked.note].filter(Boolean).join(' ') });
     app.useModel({ name: msg.name, format: msg.format, model: msg.model, params: msg.params });
   });
 
   app.on(FromWorker.EVALUATION, evaluation => {
     // Not a file's (a resume's, say), or a network already replaced (Reset before it came).
-    if (!view.evaluating || state.configuring || !state.run || state.run.loadedFrom !== view.evaluating) return;
-    const name = view.evaluating;
+    const loaded = view.evaluating;
+    if (!loaded || state.configuring || !state.run || state.run.loadedFrom !== loaded.name) return;
     view.evaluating = null;
-    say(evaluatedText(name, evaluation), { detail: view.message.detail });
+    say(evaluatedText(loaded.name, loaded.network, evaluation), { detail: view.message.detail });
   });
 
   // A crashed worker answers nothing more: the reads it had are gone with it.

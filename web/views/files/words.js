@@ -60,22 +60,28 @@ export function savedText(fileName, bytes, writeMs) {
 /**
  * After MODEL_READ: "Loaded NAME: [784,30,10] sigmoid + quadratic, 23,860 parameters;
  * evaluating on the test set…", and the file's size and reading time for its second line.
+ * `network` is the description alone, kept for the line that replaces this one.
  * @param {{name: string, model: Object, params: Float32Array, ms: number}} read
  * @param {number} bytes  the file's size
- * @returns {{text: string, detail: string}}
+ * @returns {{text: string, detail: string, network: string}}
  */
 export function loadedText(read, bytes) {
+  const network = `${describeModel(read.model)}, ${count(read.params.length)} parameters`;
   return {
-    text: `Loaded ${read.name}: ${describeModel(read.model)}, ${count(read.params.length)} parameters; ` +
-      'evaluating on the test set…',
+    text: `Loaded ${read.name}: ${network}; evaluating on the test set…`,
     detail: `${fileSize(bytes)}, read in ${ms(read.ms)}.`,
+    network,
   };
 }
 
-/** After EVALUATION: "NAME: 95.12% on the test set before any training; Start trains on from it." */
-export function evaluatedText(name, { testCorrect, testTotal }) {
-  return `${name}: ${percent(testCorrect / testTotal)} on the test set before any training; ` +
-    'Start trains on from it.';
+/**
+ * After EVALUATION: "NAME: [784,30,10] sigmoid + quadratic, 23,860 parameters; 95.12% on the test
+ * set before any training; Start trains on from it." It says again what was loaded: an evaluation
+ * that comes within a frame replaces the "Loaded" line before it is drawn.
+ */
+export function evaluatedText(name, network, { testCorrect, testTotal }) {
+  return `${name}: ${network}; ${percent(testCorrect / testTotal)} on the test set before any ` +
+    'training; Start trains on from it.';
 }
 
 /** A file the core refused: the worker's sentence, with the file's name if it lacks it. */
