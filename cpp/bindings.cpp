@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bytes.hpp"
 #include "checkpoint.hpp"
 #include "config.hpp"
 #include "errors.hpp"
@@ -23,6 +24,7 @@
 #include "model_file.hpp"
 #include "model_json.hpp"
 #include "saturation.hpp"
+#include "sparse_file.hpp"
 #include "trace.hpp"
 #include "trainer.hpp"
 #include "truth_table.hpp"
@@ -186,6 +188,27 @@ public:
                 images.bytes(i, out.data() + k * n);
             }
             return typed_copy(out.data(), out.size());
+        });
+    }
+    // Images file index (0 or 2, as setFile) in the core's sparse form, as the parts of
+    // sparse_file.hpp: { header, start, index, value, checksum }. start, index and value are views
+    // of the core's memory, valid until it next grows: the caller copies them at once (a Blob).
+    val sparse_parts(int index) const {
+        return guard([&] {
+            if (index != 0 && index != 2)
+                throw bpl::Error("MnistData.sparseParts: index " + std::to_string(index) +
+                                 " is not 0 or 2 (train images, test images)");
+            const bpl::Images& images = index == 0 ? mnist_->train_images : mnist_->test_images;
+            const std::vector<uint8_t> header = bpl::sparse_header(images);
+            std::vector<uint8_t> sum;
+            bpl::bytes::put_u64(sum, bpl::sparse_checksum(images));
+            val out = val::object();
+            out.set("header", typed_copy(header.data(), header.size()));
+            out.set("start", val(emscripten::typed_memory_view(images.start.size(), images.start.data())));
+            out.set("index", val(emscripten::typed_memory_view(images.index.size(), images.index.data())));
+            out.set("value", val(emscripten::typed_memory_view(images.value.size(), images.value.data())));
+            out.set("checksum", typed_copy(sum.data(), sum.size()));
+            return out;
         });
     }
     std::shared_ptr<const bpl::Mnist> mnist() const { return mnist_; }
@@ -719,7 +742,8 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("check", &JsMnistData::check)
         .function("trainCount", &JsMnistData::train_count)
         .function("testCount", &JsMnistData::test_count)
-        .function("testImages", &JsMnistData::test_images);
+        .function("testImages", &JsMnistData::test_images)
+        .function("sparseParts", &JsMnistData::sparse_parts);
 
     class_<Lab>("Lab")
         .constructor(&Lab::create, emscripten::allow_raw_pointers())

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 #include "errors.hpp"
@@ -35,6 +36,7 @@ size_t header_size(IdxKind kind) { return kind == IdxKind::images ? 16 : 8; }
 IdxReader::IdxReader(std::string name, IdxKind kind) : name_(std::move(name)), kind_(kind) {}
 
 size_t IdxReader::bytes_expected() const {
+    if (sparse_) return sparse_->bytes_expected();
     if (!header_done_) return 0;
     const size_t item = kind_ == IdxKind::images ? size_t(images_.pixels()) : 1;
     return header_size(kind_) + count_ * item;
@@ -43,11 +45,21 @@ size_t IdxReader::bytes_expected() const {
 void IdxReader::feed(const uint8_t* data, size_t n) {
     if (finished_) throw Error(name_ + ": bytes fed after finish(); start a new reader");
     received_ += n;
+    if (sparse_) return sparse_->feed(data, n);
     size_t used = 0;
     if (!header_done_) {
         const size_t want = header_size(kind_) - header_.size();
         used = std::min(want, n);
         header_.insert(header_.end(), data, data + used);
+        if (header_.size() >= 4 && std::memcmp(header_.data(), sparse_magic, 4) == 0) {
+            if (kind_ == IdxKind::labels)
+                throw Error(name_ + ": this is the core's sparse form of images, given as labels; "
+                                    "pass the labels file here");
+            sparse_ = std::make_unique<SparseReader>(name_);
+            sparse_->feed(header_.data(), header_.size());
+            header_.clear();
+            return sparse_->feed(data + used, n - used);
+        }
         parse_header();
     }
     if (header_done_ && used < n) take_payload(data + used, n - used);
@@ -157,6 +169,11 @@ void IdxReader::take_payload(const uint8_t* data, size_t n) {
 
 void IdxReader::finish() {
     if (finished_) return;
+    if (sparse_) {
+        sparse_->finish();
+        finished_ = true;
+        return;
+    }
     const size_t header = header_size(kind_);
     if (!header_done_)
         throw Error(name_ + ": header incomplete: the data ends after " + std::to_string(received_) + " of " +
@@ -175,7 +192,7 @@ Images IdxReader::take_images() {
     if (!finished_ || kind_ != IdxKind::images || taken_)
         throw Error(name_ + ": take_images() needs an images reader after finish(), once");
     taken_ = true;
-    return std::move(images_);
+    return sparse_ ? sparse_->take_images() : std::move(images_);
 }
 
 Labels IdxReader::take_labels() {

@@ -1,13 +1,17 @@
 // An incremental reader of IDX files (the MNIST format): bytes are fed in chunks of any size as
 // they arrive (the browser streams the files), and damage is reported as soon as it is seen.
 // It does not decompress: callers inflate gzip first (zlib natively, DecompressionStream in the page).
+// An images reader also takes the core's sparse form (sparse_file.hpp, the page's stored copy),
+// told apart by its first bytes.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "images.hpp"
+#include "sparse_file.hpp"
 
 namespace bpl {
 
@@ -26,9 +30,10 @@ public:
 
     const std::string& name() const { return name_; }
     IdxKind kind() const { return kind_; }
-    bool header_done() const { return header_done_; }
+    bool header_done() const { return sparse_ ? sparse_->header_done() : header_done_; }
     bool finished() const { return finished_; }
-    size_t count() const { return count_; }  // items announced by the header
+    bool sparse() const { return bool(sparse_); }  // the bytes are the sparse form, not IDX
+    size_t count() const { return sparse_ ? sparse_->count() : count_; }  // items announced by the header
     size_t bytes_received() const { return received_; }
     size_t bytes_expected() const;  // header + payload, once the header is in
 
@@ -48,6 +53,7 @@ private:
     std::vector<uint8_t> pending_;  // a partial image
     Images images_;
     Labels labels_;
+    std::unique_ptr<SparseReader> sparse_;  // the sparse form's reader, once its magic is seen
 };
 
 }  // namespace bpl

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bytes.hpp"
+#include "idx.hpp"
 #include "model_file.hpp"
 #include "model_json.hpp"
 
@@ -100,6 +101,19 @@ void idx_seeds() {
     Bytes bad_label = labels;
     bad_label[10] = 10;
     write("idx", "labels-10", idx_seed(bad_label, false, {9, 3}));
+
+    // The core's sparse form of images (sparse_file.hpp), read by the same reader.
+    bpl::IdxReader r("seed", bpl::IdxKind::images);
+    r.feed(images.data(), images.size());
+    r.finish();
+    const Bytes sparse = bpl::encode_sparse(r.take_images());
+    write("idx", "sparse-valid", idx_seed(sparse, true));
+    write("idx", "sparse-valid-bytewise", idx_seed(sparse, true, std::vector<uint16_t>(sparse.size(), 1)));
+    write("idx", "sparse-truncated", idx_seed(Bytes(sparse.begin(), sparse.end() - 3), true));
+    write("idx", "sparse-as-labels", idx_seed(sparse, false));
+    Bytes bad_sum = sparse;
+    bad_sum.back() ^= 1;
+    write("idx", "sparse-checksum", idx_seed(bad_sum, true));
 }
 
 // ---- Models: the encoders' output and hand-made damage (BPLM offsets in model_file.hpp).

@@ -124,6 +124,48 @@ test('the same seed gives identical weights', { skip }, () => {
   assert.deepEqual(run(), run());
 });
 
+test('the images in the core\'s sparse form (sparseParts) read back as the same data: same pixels, same training', { skip }, async () => {
+  // The parts as the worker writes them (download.js storeCompact), fed back in random chunks.
+  const bytes = (i) => {
+    const p = data.sparseParts(i);
+    return new Uint8Array(Buffer.concat([p.header, p.start, p.index, p.value, p.checksum].map(
+      (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  };
+  const sparse = [bytes(0), null, bytes(2), null];
+  assert.equal(new TextDecoder().decode(sparse[0].subarray(0, 4)), 'BPLS');
+  assert.ok(sparse[0].length < 30e6, `train images in the sparse form: ${sparse[0].length} bytes`);
+  const random = lcg(9);
+  const again = await loadMnist(m, files, async (reader, file) => {
+    const i = MNIST_FILES.indexOf(file.name);
+    if (!sparse[i]) return streamInto(reader, file, random);
+    for (let at = 0; at < sparse[i].length;) {
+      const n = 1 + Math.floor(random() * 65536);
+      reader.feed(sparse[i].subarray(at, at + n));
+      at += n;
+    }
+    assert.equal(reader.bytesReceived(), reader.bytesExpected());
+    reader.finish();
+  });
+  const some = [0, 1, 4321, 9999];
+  assert.deepEqual(again.testImages(some), data.testImages(some));
+  const run = (d) => {
+    const lab = new m.Lab({ sizes: [784, 30, 10], seed: 3 }, d);
+    lab.trainBatches(300);
+    const params = lab.params().slice();
+    lab.delete();
+    return params;
+  };
+  assert.deepEqual(run(again), run(data));
+  // One byte changed in a pixel's value: the checksum refuses the copy.
+  const damaged = sparse[2].slice();
+  damaged[damaged.length - 20] ^= 1;
+  const reader = new m.IdxReader('t10k-images-idx3-ubyte', true);
+  reader.feed(damaged);
+  assert.throws(() => reader.finish(), /t10k-images-idx3-ubyte: wrong checksum; the copy is damaged/);
+  reader.delete();
+  again.delete();
+});
+
 test('one full epoch of [784,30,10] reaches >= 90% test accuracy', { skip }, () => {
   const lab = new m.Lab({ sizes: [784, 30, 10], eta: 3, batch: 10, seed: 1 }, data);
   while (!lab.epochDone()) lab.trainBatches(1000);

@@ -1,0 +1,240 @@
+// The sparse image file: its encoder, checksum and incremental reader. The three arrays of Images
+// are copied as they arrive; their contents are checked once the file is whole (finish()).
+#include "sparse_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "bytes.hpp"
+#include "errors.hpp"
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "the sparse file holds Images' arrays as they are in memory: little-endian hosts only");
+
+namespace bpl {
+namespace {
+
+constexpr uint32_t version = 1;
+constexpr size_t header_size = 24;                 // magic, version, count, rows, cols, nonzeros
+constexpr size_t max_count = 10'000'000;           // as idx.cpp: more means a damaged header
+constexpr uint64_t max_pixels = 65536;             // Images::index is uint16
+constexpr uint64_t max_bytes = uint64_t(1) << 31;  // more than WebAssembly's memory could hold
+
+constexpr uint64_t mul = 0x9E3779B97F4A7C15ull;
+inline uint64_t rotl(uint64_t x, int r) { return x << r | x >> (64 - r); }
+inline uint64_t load64(const uint8_t* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+
+// The file's sections after the header, in order: where each goes and how many bytes it has.
+struct Section {
+    uint8_t* to;
+    size_t bytes;
+};
+
+}  // namespace
+
+void Checksum::block(const uint8_t* p) {
+    for (size_t l = 0; l < 4; ++l) lane_[l] = rotl(lane_[l] ^ load64(p + 8 * l), 29) * mul;
+}
+
+void Checksum::update(const uint8_t* p, size_t n) {
+    if (n == 0) return;  // p may be null then, and memcpy must not see it
+    length_ += n;
+    if (held_n_ > 0) {
+        const size_t take = std::min(32 - held_n_, n);
+        std::memcpy(held_ + held_n_, p, take);
+        held_n_ += take;
+        p += take;
+        n -= take;
+        if (held_n_ < 32) return;
+        block(held_);
+        held_n_ = 0;
+    }
+    for (; n >= 32; p += 32, n -= 32) block(p);
+    std::memcpy(held_, p, n);
+    held_n_ = n;
+}
+
+uint64_t Checksum::digest() const {
+    Checksum end = *this;
+    std::memset(end.held_ + held_n_, 0, 32 - held_n_);  // the tail, padded with zeros
+    if (held_n_ > 0) end.block(end.held_);
+    uint64_t r = length_ * mul;
+    for (uint64_t lane : end.lane_) r = rotl(r ^ lane, 31) * mul;
+    return r ^ r >> 29;
+}
+
+std::vector<uint8_t> sparse_header(const Images& images) {
+    std::vector<uint8_t> out(sparse_magic, sparse_magic + 4);
+    for (uint64_t v : {uint64_t(version), uint64_t(images.size()), uint64_t(images.rows),
+                       uint64_t(images.cols), uint64_t(images.nonzeros())})
+        bytes::put_u32(out, uint32_t(v));
+    return out;
+}
+
+uint64_t sparse_checksum(const Images& images) {
+    const std::vector<uint8_t> header = sparse_header(images);
+    Checksum sum;
+    sum.update(header.data(), header.size());
+    sum.update(reinterpret_cast<const uint8_t*>(images.start.data()), 4 * images.start.size());
+    sum.update(reinterpret_cast<const uint8_t*>(images.index.data()), 2 * images.index.size());
+    sum.update(images.value.data(), images.value.size());
+    return sum.digest();
+}
+
+std::vector<uint8_t> encode_sparse(const Images& images) {
+    std::vector<uint8_t> out = sparse_header(images);
+    out.reserve(header_size + 4 * images.start.size() + 3 * images.nonzeros() + 8);
+    const auto append = [&](const void* data, size_t n) {
+        const auto* p = static_cast<const uint8_t*>(data);
+        out.insert(out.end(), p, p + n);
+    };
+    append(images.start.data(), 4 * images.start.size());
+    append(images.index.data(), 2 * images.index.size());
+    append(images.value.data(), images.value.size());
+    bytes::put_u64(out, sparse_checksum(images));
+    return out;
+}
+
+size_t SparseReader::bytes_expected() const { return bytes_expected_; }
+
+void SparseReader::parse_header() {
+    if (header_.size() >= 4 && std::memcmp(header_.data(), sparse_magic, 4) != 0)
+        throw Error(name_ + ": not a sparse image file (it does not start with BPLS); the copy is damaged");
+    if (header_.size() >= 8 && bytes::get_le(header_.data() + 4, 4) != version)
+        throw Error(name_ + ": sparse image file version " +
+                    std::to_string(bytes::get_le(header_.data() + 4, 4)) + ", this build reads version " +
+                    std::to_string(version));
+    if (header_.size() < header_size) return;
+    const uint64_t count = bytes::get_le(header_.data() + 8, 4), rows = bytes::get_le(header_.data() + 12, 4),
+                   cols = bytes::get_le(header_.data() + 16, 4),
+                   nonzeros = bytes::get_le(header_.data() + 20, 4);
+    const std::string damaged = "; the copy is damaged";
+    if (count == 0 || count > max_count)
+        throw Error(name_ + ": the header announces " + std::to_string(count) + " images" + damaged);
+    if (rows == 0 || cols == 0 || rows * cols > max_pixels)
+        throw Error(name_ + ": images of " + std::to_string(rows) + " x " + std::to_string(cols) + " pixels" +
+                    damaged);
+    if (nonzeros > count * rows * cols)
+        throw Error(name_ + ": " + std::to_string(nonzeros) + " lit pixels in " + std::to_string(count) +
+                    " images of " + std::to_string(rows * cols) + " pixels" + damaged);
+    if (header_size + 4 * (count + 1) + 3 * nonzeros + 8 > max_bytes)
+        throw Error(name_ + ": " + std::to_string(count) + " images with " + std::to_string(nonzeros) +
+                    " lit pixels are more than this reader can hold" + damaged);
+    images_.rows = int(rows);
+    images_.cols = int(cols);
+    images_.start.resize(count + 1);
+    images_.index.resize(nonzeros);
+    images_.value.resize(nonzeros);
+    count_ = size_t(count);
+    bytes_expected_ =
+        size_t(header_size + 4 * (count + 1) + 3 * nonzeros + 8);  // the Images may be moved out
+    header_done_ = true;
+}
+
+void SparseReader::feed(const uint8_t* data, size_t n) {
+    if (finished_) throw Error(name_ + ": bytes fed after finish(); start a new reader");
+    size_t at = received_;  // the file offset of data[0]
+    received_ += n;
+    if (!header_done_) {
+        const size_t used = std::min(header_size - header_.size(), n);
+        header_.insert(header_.end(), data, data + used);
+        parse_header();
+        sum_.update(data, used);
+        data += used;
+        n -= used;
+        at += used;
+        if (!header_done_) return;
+    }
+    const Section sections[] = {
+        {reinterpret_cast<uint8_t*>(images_.start.data()), 4 * images_.start.size()},
+        {reinterpret_cast<uint8_t*>(images_.index.data()), 2 * images_.index.size()},
+        {images_.value.data(), images_.value.size()},
+        {sum_bytes_, sizeof sum_bytes_},
+    };
+    const size_t summed_end = bytes_expected() - sizeof sum_bytes_;  // the checksum covers the rest
+    if (at < summed_end) sum_.update(data, std::min(summed_end - at, n));
+    size_t begin = header_size;
+    for (const Section& s : sections) {
+        const size_t end = begin + s.bytes;
+        if (n > 0 && at < end) {
+            const size_t take = std::min(end - at, n);
+            std::memcpy(s.to + (at - begin), data, take);
+            data += take;
+            n -= take;
+            at += take;
+        }
+        begin = end;
+    }
+    if (n > 0)
+        throw Error(name_ + ": " + std::to_string(n) + " unexpected bytes after the end of the file (" +
+                    std::to_string(bytes_expected()) + " bytes); the copy is damaged");
+    check_arrived();
+}
+
+// The file's sections come in order: the ranges whole first, then the pixels' indices (an image is
+// checked once all of its have come), then their values.
+void SparseReader::check_arrived() {
+    const size_t count = images_.size(), nonzeros = images_.nonzeros(), pixels = size_t(images_.pixels());
+    const size_t ranges_end = header_size + 4 * (count + 1), index_end = ranges_end + 2 * nonzeros;
+    const uint32_t* start = images_.start.data();
+    const std::string damaged = "; the copy is damaged";
+    if (!ranges_checked_) {
+        if (received_ < ranges_end) return;
+        if (start[0] != 0 || start[count] != nonzeros)
+            throw Error(name_ + ": the images' pixel ranges do not cover the lit pixels" + damaged);
+        for (size_t i = 0; i < count; ++i)
+            if (start[i + 1] < start[i] || start[i + 1] - start[i] > pixels)
+                throw Error(name_ + ": image " + std::to_string(i) +
+                            " (counting from 0) has a pixel range of " +
+                            std::to_string(int64_t(start[i + 1]) - int64_t(start[i])) + " pixels" + damaged);
+        ranges_checked_ = true;
+    }
+    const size_t indices = received_ >= index_end ? nonzeros : (received_ - ranges_end) / 2;
+    const uint16_t* index = images_.index.data();
+    for (; images_checked_ < count && start[images_checked_ + 1] <= indices; ++images_checked_) {
+        const uint32_t from = start[images_checked_], to = start[images_checked_ + 1];
+        bool ok = true;
+        for (uint32_t k = from; k < to; ++k)
+            ok &= index[k] < pixels && (k == from || index[k] > index[k - 1]);
+        if (!ok)
+            throw Error(name_ + ": image " + std::to_string(images_checked_) +
+                        " (counting from 0) has pixels out of order or out of range" + damaged);
+    }
+    const size_t values = received_ <= index_end ? 0 : std::min(received_ - index_end, nonzeros);
+    const uint8_t* value = images_.value.data();
+    const void* unlit = values > values_checked_
+                            ? std::memchr(value + values_checked_, 0, values - values_checked_)
+                            : nullptr;
+    if (unlit) {
+        const size_t k = size_t(static_cast<const uint8_t*>(unlit) - value);
+        const size_t i = size_t(std::upper_bound(start, start + count + 1, uint32_t(k)) - start) - 1;
+        throw Error(name_ + ": image " + std::to_string(i) + " (counting from 0) has an unlit pixel stored" +
+                    damaged);
+    }
+    values_checked_ = values;
+}
+
+void SparseReader::finish() {
+    if (finished_) return;
+    if (!header_done_ || received_ < bytes_expected())
+        throw Error(
+            name_ + ": truncated: " + std::to_string(received_) + " bytes" +
+            (header_done_ ? " of " + std::to_string(bytes_expected()) : std::string(" of the header")) +
+            "; the copy is damaged");
+    if (sum_.digest() != bytes::get_le(sum_bytes_, 8))
+        throw Error(name_ + ": wrong checksum; the copy is damaged");
+    finished_ = true;
+}
+
+Images SparseReader::take_images() {
+    if (!finished_ || taken_)
+        throw Error(name_ + ": take_images() needs a sparse reader after finish(), once");
+    taken_ = true;
+    return std::move(images_);
+}
+
+}  // namespace bpl
