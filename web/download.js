@@ -10,6 +10,12 @@ const STALL_SECONDS = 15;            // a file that sends nothing for this long 
 export const DATA_CACHE_PREFIX = 'backprop-lab-data ';
 export const INFLATED_HEADER = 'X-Backprop-Lab-Inflated';
 const dataCacheName = () => DATA_CACHE_PREFIX + new URL('.', import.meta.url).href;
+// Next to an images file's inflated copy, the worker keeps the core's sparse form of it
+// (cpp/sparse_file.hpp: 27 MB of MNIST's training images instead of 47 MB, read by copying): under
+// the .gz's URL with this ending instead, a key that is never fetched. sw.js leaves it alone.
+export const COMPACT_SUFFIX = '.bpls';
+const compactKey = url => url.replace(/\.gz$/, COMPACT_SUFFIX);
+const isImages = name => name.includes('-images-');
 const DOWNLOAD_INTERVAL = 100;       // ms between progress reports of one file
 const LATE_MS = 250;                 // a watchdog timer this late was held up by our own work
 
@@ -26,8 +32,9 @@ function messageOf(e) {
   return (e && e.message) || String(e);
 }
 
-// Resolves to { data, stored }: a new MnistData (the caller owns it and must .delete() it) and how
-// many of the four files were this browser's stored copy; or rejects with a
+// Resolves to { data, stored, from }: a new MnistData (the caller owns it and must .delete() it),
+// how many of the four files were this browser's stored copy, and where each file came from
+// ('compact', 'inflated' or '' as streamFile has it); or rejects with a
 // DataError for the first file that failed; the other downloads are cancelled. When signal aborts
 // (a newer LOAD), it rejects with the abort and reports nothing more.
 // onProgress(name, received, total): compressed bytes, throttled, and always once more at the end
@@ -41,6 +48,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
   const abort = () => cancel.abort();
   signal.addEventListener('abort', abort);
   let error = null, stored = 0;
+  const from = MNIST_FILES.map(() => '');
   const made = Promise.resolve(moduleOrPromise).then(module => ({
     module, readers: MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0)),
   }));
@@ -50,7 +58,10 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
       const report = (received, total) => { if (!signal.aborted) onProgress(name, received, total); };
       const reader = made.then(m => m.readers[i]);
       return streamFile(`${dataUrl}${name}.gz`, name, reader, { signal: cancel.signal, report, stallSeconds })
-        .then((fromStore) => { stored += fromStore ? 1 : 0; }, (e) => {
+        .then((source) => {
+          stored += source ? 1 : 0;
+          from[i] = source;
+        }, (e) => {
           if (!error && !cancel.signal.aborted) error = e;   // later failures are consequences
           cancel.abort();
         });
@@ -66,7 +77,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
       data.delete();
       throw new DataError('', messageOf(e));
     }
-    return { data, stored };
+    return { data, stored, from };
   } finally {
     signal.removeEventListener('abort', abort);
     await made.then(({ readers }) => readers.forEach((reader) => reader.delete()), () => {});
@@ -88,11 +99,46 @@ async function storedCopy(url) {
   }
 }
 
+// An images file's compact copy, else its inflated one: { response, key, compact }, or null.
+async function storedForm(url, name) {
+  const compact = isImages(name) ? await storedCopy(compactKey(url)) : null;
+  if (compact) return { response: compact, key: compactKey(url), compact: true };
+  const inflated = await storedCopy(url);
+  return inflated && { response: inflated, key: url, compact: false };
+}
+
+// Keeps the core's sparse form of the images files `files` (MNIST_FILES indices, 0 and 2) of
+// data, loaded from dataUrl, next to their inflated copies. The parts are copied out of the core's
+// memory at once (new Blob), before anything can free or move them. Resolves to how many were
+// kept; a refusal of the storage (a full quota) keeps nothing and is not an error: the next visit
+// reads the inflated copy as this one did.
+export async function storeCompact(data, dataUrl, files) {
+  if (typeof caches === 'undefined' || !files.length) return 0;
+  const entries = files.map(i => {
+    const parts = data.sparseParts(i);
+    const body = new Blob([parts.header, parts.start, parts.index, parts.value, parts.checksum]);
+    const url = new URL(`${dataUrl}${MNIST_FILES[i]}.gz`, self.location.href).href;
+    return { key: compactKey(url), body };
+  });
+  let kept = 0;
+  try {
+    const cache = await caches.open(dataCacheName());
+    for (const { key, body } of entries) {
+      await cache.put(key, new Response(body, { headers: { 'Content-Type': 'application/octet-stream',
+        'Content-Length': String(body.size), [INFLATED_HEADER]: '1' } }));
+      kept += 1;
+    }
+  } catch {
+    // No room, or no Cache Storage: the inflated copy serves.
+  }
+  return kept;
+}
+
 // Fetches one .gz file, inflates it as it arrives and feeds each piece to the reader (a promise:
 // the module may still be compiling when the first bytes come, held meanwhile). A watchdog
 // aborts the fetch when no bytes (or no response) arrive for stallSeconds: an open connection
-// that sends nothing never errors by itself, and the page would wait forever. Resolves to whether
-// the bytes were the stored copy (storedCopy) rather than a download.
+// that sends nothing never errors by itself, and the page would wait forever. Resolves to where
+// the bytes came from: 'compact' or 'inflated' (this browser's copy, storedForm), '' (a download).
 async function streamFile(url, name, readerPromise, { signal, report, stallSeconds }) {
   const file = `${name}.gz`;   // as the messages name it
   const controller = new AbortController();
@@ -133,15 +179,17 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
 
   try {
     watch();
-    let response = await storedCopy(url);
-    const fromStore = Boolean(response);
+    const stored = await storedForm(url, name);
+    let response = stored && stored.response;
     // The core names the file and the damage or what is missing. A stored copy that fails is
-    // deleted, or every Retry would read it again: the next LOAD downloads the file.
+    // deleted, or every Retry would read it again: the next LOAD reads the inflated copy (after
+    // a compact one) or downloads the file.
     const damaged = (e) => {
-      if (!fromStore) return new DataError(name, messageOf(e));
+      if (!stored) return new DataError(name, messageOf(e));
       caches.open(dataCacheName())
-        .then(cache => cache.delete(url, { ignoreVary: true })).catch(() => {});
-      return new DataError(name, `${messageOf(e)} (this browser's stored copy, now deleted: Retry downloads the file again)`);
+        .then(cache => cache.delete(stored.key, { ignoreVary: true })).catch(() => {});
+      return new DataError(name, `${messageOf(e)} (this browser's stored copy, now deleted: Retry ` +
+        `${stored.compact ? 'reads its other copy' : 'downloads the file again'})`);
     };
     try {
       response = response || await fetch(url, { signal: controller.signal });
@@ -229,7 +277,7 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
     } catch (e) {
       throw damaged(e);
     }
-    return fromStore;
+    return stored ? (stored.compact ? 'compact' : 'inflated') : '';
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', cancelled);

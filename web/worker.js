@@ -14,6 +14,9 @@ const SURFACE_SIZE = 41;           // points a side of a truth table's decision 
 // and one chunk per frame: 1,000 epochs in about 2 s, the surface redrawn as it goes.
 const SMALL_EPOCHS_PER_CHUNK = 8;
 const SMALL_CHUNK_MS = 16;
+// The compact copy of the MNIST images (download.js storeCompact) is written this long after the
+// data is ready: copying 32 MB out of the core would delay the first mini-batch.
+const COMPACT_DELAY_MS = 2000;
 // The saturation view's histogram: z of N(0,1) first layers spreads to +-30 and beyond.
 const SATURATION = { bins: 240, lo: -30, hi: 30, samples: 1000 };
 
@@ -195,9 +198,9 @@ async function load(dataUrl, stallSeconds) {
   if (loading) loading.abort();   // a new LOAD replaces the one under way
   const controller = new AbortController();
   loading = controller;
-  let fresh, stored;
+  let fresh, stored, from;
   try {
-    ({ data: fresh, stored } = await D.loadMnist(module || starting, dataUrl, {
+    ({ data: fresh, stored, from } = await D.loadMnist(module || starting, dataUrl, {
       signal: controller.signal,
       stallSeconds,
       onProgress: (file, received, total) => post(P.FromWorker.DOWNLOAD, { file, received, total }),
@@ -216,6 +219,14 @@ async function load(dataUrl, stallSeconds) {
   if (data) data.delete();
   data = fresh;
   post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount(), dataUrl, stored });
+  // The images this browser kept inflated are kept in the core's form too, for the next visits:
+  // once training is under way, so the first mini-batch does not wait for the 32 MB copy.
+  const compactable = from.map((source, i) => (source === 'inflated' && i % 2 === 0 ? i : -1)).filter(i => i >= 0);
+  if (compactable.length) {
+    setTimeout(() => {
+      if (data === fresh) D.storeCompact(fresh, dataUrl, compactable).catch(() => {});
+    }, COMPACT_DELAY_MS);
+  }
 }
 
 // ---- CONFIGURE: a fresh network ---------------------------------------------------------------

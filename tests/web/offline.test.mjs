@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { startServer } from '../../web/serve.mjs';
-import { DATA_CACHE_PREFIX, INFLATED_HEADER } from '../../web/download.js';
+import { DATA_CACHE_PREFIX, INFLATED_HEADER, COMPACT_SUFFIX } from '../../web/download.js';
 import {
   SITE, launchBrowser, openPage, checkNoErrors, byTestId, waitForState, waitForValue, numberValue,
   screenshot,
@@ -418,6 +418,84 @@ test('a later visit reads the checked data from the data cache itself; a damaged
   await byTestId(page, 'retry').click();
   await waitForState(page, 'ready', LONG);
   assert.match(await summary(), /^all 4 files in \([\d.]+ MB, 3 from this browser's copy\)$/);
+  checkNoErrors(errors);
+  await context.close();
+});
+
+// Every entry of the data cache: its URL's file name and its size.
+const dataEntries = page => page.evaluate(async () => {
+  const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+  const keys = await data.keys();
+  return Promise.all(keys.map(async r => ({ file: r.url.replace(/^.*\//, ''),
+    bytes: (await (await data.match(r)).arrayBuffer()).byteLength })));
+});
+
+test('the images are kept in the core\'s compact form too: a later visit reads 32 MB instead of 55, trains the same, and a damaged compact copy falls back to the inflated one', { timeout: 3 * LONG }, async () => {
+  const root = tempDir();
+  fs.symlinkSync(SITE, path.join(root, 'lab'), 'dir');
+  const site = await serve(root);
+  const url = `${site.url}lab/#sizes=784,30,10&epochs=1&seed=4`;
+  const { context, page, errors } = await openPage(browser);
+  const summary = () => page.locator('#downloads-summary').textContent();
+  const megabytes = async () => Number((await summary()).match(/\(([\d.]+) MB/)[1]);
+  const trained = async () => {
+    await byTestId(page, 'start').click();
+    await waitForState(page, 'done', LONG);
+    return byTestId(page, 'test-accuracy').getAttribute('data-value');
+  };
+  await page.goto(url);
+  await waitForState(page, 'ready', LONG);
+  await until(page, 'the four files kept inflated', async () =>
+    (await caches.keys()).some(n => n.startsWith('backprop-lab-data ')) &&
+    (await (await caches.open((await caches.keys()).find(n => n.startsWith('backprop-lab-data ')))).keys()).length === 4);
+  assert.ok((await dataEntries(page)).every(e => !e.file.endsWith(COMPACT_SUFFIX)), 'a first visit keeps no compact copy');
+
+  // The second visit reads the inflated copy, trains, and keeps the two images files compact.
+  await page.reload();
+  await waitForState(page, 'ready', LONG);
+  assert.match(await summary(), /^all 4 files in \(55\.0 MB, from this browser's copy\)$/);
+  const fromInflated = await trained();
+  const compact = await until(page, 'the compact copies', async suffix => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    const keys = (await data.keys()).filter(r => r.url.endsWith(suffix));
+    return keys.length === 2 && keys.map(r => r.url.replace(/^.*\//, '')).sort();
+  }, COMPACT_SUFFIX);
+  assert.deepEqual(compact, [`t10k-images-idx3-ubyte${COMPACT_SUFFIX}`, `train-images-idx3-ubyte${COMPACT_SUFFIX}`]);
+  const entries = await dataEntries(page);
+  const size = file => entries.find(e => e.file === file).bytes;
+  const compactTotal = size(`train-images-idx3-ubyte${COMPACT_SUFFIX}`) + size(`t10k-images-idx3-ubyte${COMPACT_SUFFIX}`) +
+    size('train-labels-idx1-ubyte.gz') + size('t10k-labels-idx1-ubyte.gz');
+  assert.ok(compactTotal < 33e6, `the compact data: ${compactTotal} bytes`);
+
+  // The third reads the compact copies (what the downloads line counts is their size) and trains
+  // to the very same accuracy.
+  await page.reload();
+  await waitForState(page, 'ready', LONG);
+  assert.match(await summary(), /^all 4 files in \([\d.]+ MB, from this browser's copy\)$/);
+  assert.equal(await megabytes(), Number((compactTotal / 1e6).toFixed(1)));
+  assert.equal(await trained(), fromInflated, 'the compact copy trains differently');
+
+  // One pixel's shade changed in the training images' compact copy: refused by its checksum,
+  // deleted, and Retry reads the inflated copy.
+  const key = new URL(`lab/data/mnist/train-images-idx3-ubyte${COMPACT_SUFFIX}`, site.url).href;
+  await page.evaluate(async ([file, header]) => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    const bytes = new Uint8Array(await (await data.match(file)).arrayBuffer());
+    bytes[bytes.length - 100] ^= 1;
+    await data.put(file, new Response(bytes, { headers: { [header]: '1' } }));
+  }, [key, INFLATED_HEADER]);
+  await page.reload();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="error"]').hidden, null, { timeout: LONG });
+  assert.match(await byTestId(page, 'error').textContent(),
+    /train-images-idx3-ubyte: wrong checksum; the copy is damaged \(this browser's stored copy, now deleted: Retry reads its other copy\)/);
+  await until(page, 'the damaged compact copy deleted', async file => {
+    const data = await caches.open(`backprop-lab-data ${new URL('./', location.href).href}`);
+    return !(await data.match(file));
+  }, key);
+  await byTestId(page, 'retry').click();
+  await waitForState(page, 'ready', LONG);
+  assert.match(await summary(), /^all 4 files in \([\d.]+ MB, from this browser's copy\)$/);
+  assert.ok(await megabytes() > 40, 'Retry did not read the inflated copy of the training images');
   checkNoErrors(errors);
   await context.close();
 });
