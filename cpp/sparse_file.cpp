@@ -18,7 +18,7 @@ constexpr uint32_t version = 1;
 constexpr size_t header_size = 24;                 // magic, version, count, rows, cols, nonzeros
 constexpr size_t max_count = 10'000'000;           // as idx.cpp: more means a damaged header
 constexpr uint64_t max_pixels = 65536;             // Images::index is uint16
-constexpr uint64_t max_bytes = uint64_t(1) << 31;  // more than WebAssembly's memory could hold
+constexpr uint64_t max_bytes = uint64_t(1) << 30;  // the page's WebAssembly memory is at most 1 GB
 
 constexpr uint64_t mul = 0x9E3779B97F4A7C15ull;
 inline uint64_t rotl(uint64_t x, int r) { return x << r | x >> (64 - r); }
@@ -28,11 +28,18 @@ inline uint64_t load64(const uint8_t* p) {
     return w;
 }
 
-// The file's sections after the header, in order: where each goes and how many bytes it has.
-struct Section {
-    uint8_t* to;
-    size_t bytes;
-};
+// Room in v for its first `bytes` bytes (of at most `total` elements), as bytes. The arrays grow
+// with what has arrived, not with what the header announces: a damaged header of 24 bytes must not
+// take a gigabyte. Geometric growth, so the copies add up to less than the final size.
+template <class T>
+uint8_t* room(std::vector<T>& v, size_t bytes, size_t total) {
+    const size_t need = (bytes + sizeof(T) - 1) / sizeof(T);
+    if (v.size() < need) {
+        if (v.capacity() < need) v.reserve(std::min(total, std::max(need, 2 * v.capacity())));
+        v.resize(need);
+    }
+    return reinterpret_cast<uint8_t*>(v.data());
+}
 
 }  // namespace
 
@@ -126,10 +133,9 @@ void SparseReader::parse_header() {
                     " lit pixels are more than this reader can hold" + damaged);
     images_.rows = int(rows);
     images_.cols = int(cols);
-    images_.start.resize(count + 1);
-    images_.index.resize(nonzeros);
-    images_.value.resize(nonzeros);
+    images_.start.clear();  // Images starts with {0}: the file's start array replaces it
     count_ = size_t(count);
+    nonzeros_ = size_t(nonzeros);
     bytes_expected_ =
         size_t(header_size + 4 * (count + 1) + 3 * nonzeros + 8);  // the Images may be moved out
     header_done_ = true;
@@ -137,6 +143,16 @@ void SparseReader::parse_header() {
 
 void SparseReader::feed(const uint8_t* data, size_t n) {
     if (finished_) throw Error(name_ + ": bytes fed after finish(); start a new reader");
+    if (failed_) throw Error(name_ + ": bytes fed after an error; start a new reader");
+    try {
+        take(data, n);
+    } catch (...) {
+        failed_ = true;  // finish() must not accept what feed() refused
+        throw;
+    }
+}
+
+void SparseReader::take(const uint8_t* data, size_t n) {
     size_t at = received_;  // the file offset of data[0]
     received_ += n;
     if (!header_done_) {
@@ -149,36 +165,36 @@ void SparseReader::feed(const uint8_t* data, size_t n) {
         at += used;
         if (!header_done_) return;
     }
-    const Section sections[] = {
-        {reinterpret_cast<uint8_t*>(images_.start.data()), 4 * images_.start.size()},
-        {reinterpret_cast<uint8_t*>(images_.index.data()), 2 * images_.index.size()},
-        {images_.value.data(), images_.value.size()},
-        {sum_bytes_, sizeof sum_bytes_},
-    };
     const size_t summed_end = bytes_expected() - sizeof sum_bytes_;  // the checksum covers the rest
     if (at < summed_end) sum_.update(data, std::min(summed_end - at, n));
+    // The sections after the header, in order: start, index, value, the checksum.
+    const size_t sizes[4] = {4 * (count_ + 1), 2 * nonzeros_, nonzeros_, sizeof sum_bytes_};
     size_t begin = header_size;
-    for (const Section& s : sections) {
-        const size_t end = begin + s.bytes;
+    for (int k = 0; k < 4; ++k) {
+        const size_t end = begin + sizes[k];
         if (n > 0 && at < end) {
-            const size_t take = std::min(end - at, n);
-            std::memcpy(s.to + (at - begin), data, take);
-            data += take;
-            n -= take;
-            at += take;
+            const size_t piece = std::min(end - at, n), upto = at - begin + piece;
+            uint8_t* to = k == 0   ? room(images_.start, upto, count_ + 1)
+                          : k == 1 ? room(images_.index, upto, nonzeros_)
+                          : k == 2 ? room(images_.value, upto, nonzeros_)
+                                   : sum_bytes_;
+            std::memcpy(to + (at - begin), data, piece);
+            data += piece;
+            n -= piece;
+            at += piece;
         }
         begin = end;
     }
+    check_arrived();  // damage in the file's own bytes is reported before bytes past its end
     if (n > 0)
         throw Error(name_ + ": " + std::to_string(n) + " unexpected bytes after the end of the file (" +
                     std::to_string(bytes_expected()) + " bytes); the copy is damaged");
-    check_arrived();
 }
 
 // The file's sections come in order: the ranges whole first, then the pixels' indices (an image is
 // checked once all of its have come), then their values.
 void SparseReader::check_arrived() {
-    const size_t count = images_.size(), nonzeros = images_.nonzeros(), pixels = size_t(images_.pixels());
+    const size_t count = count_, nonzeros = nonzeros_, pixels = size_t(images_.pixels());
     const size_t ranges_end = header_size + 4 * (count + 1), index_end = ranges_end + 2 * nonzeros;
     const uint32_t* start = images_.start.data();
     const std::string damaged = "; the copy is damaged";
@@ -220,6 +236,7 @@ void SparseReader::check_arrived() {
 
 void SparseReader::finish() {
     if (finished_) return;
+    if (failed_) throw Error(name_ + ": finish() after an error; the copy is damaged");
     if (!header_done_ || received_ < bytes_expected())
         throw Error(
             name_ + ": truncated: " + std::to_string(received_) + " bytes" +

@@ -62,12 +62,13 @@ public:
 
 private:
     void parse_header();
+    void take(const uint8_t* data, size_t n);
     void check_arrived();  // the ranges, pixels and values that have come since the last call
 
     std::string name_;
     std::vector<uint8_t> header_;
-    bool header_done_ = false, finished_ = false, taken_ = false, ranges_checked_ = false;
-    size_t received_ = 0, count_ = 0, bytes_expected_ = 0;
+    bool header_done_ = false, finished_ = false, taken_ = false, ranges_checked_ = false, failed_ = false;
+    size_t received_ = 0, count_ = 0, nonzeros_ = 0, bytes_expected_ = 0;
     size_t images_checked_ = 0;  // images whose pixel indices are checked
     size_t values_checked_ = 0;  // pixel values checked (nonzero)
     Checksum sum_;
