@@ -25,6 +25,7 @@ class DataError extends Error {
   constructor(file, message) {
     super(message);
     this.file = file;
+    this.compactDamaged = false;   // a compact copy the core refused: the inflated one is read next
   }
 }
 
@@ -56,8 +57,19 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
     // Every download settles before the readers are deleted: none may feed a deleted reader.
     await Promise.all(MNIST_FILES.map((name, i) => {
       const report = (received, total) => { if (!signal.aborted) onProgress(name, received, total); };
-      const reader = made.then(m => m.readers[i]);
-      return streamFile(`${dataUrl}${name}.gz`, name, reader, { signal: cancel.signal, report, stallSeconds })
+      const url = `${dataUrl}${name}.gz`, options = { signal: cancel.signal, report, stallSeconds };
+      return streamFile(url, name, made.then(m => m.readers[i]), options)
+        .catch((e) => {
+          // A compact copy the core refused (now deleted): the file again, from its inflated copy,
+          // into a new reader. Nothing is lost, so nothing is said.
+          if (!e.compactDamaged || cancel.signal.aborted) throw e;
+          const renewed = made.then((m) => {
+            m.readers[i].delete();
+            m.readers[i] = new m.module.IdxReader(name, i % 2 === 0);
+            return m.readers[i];
+          });
+          return streamFile(url, name, renewed, { ...options, skipCompact: true });
+        })
         .then((source) => {
           stored += source ? 1 : 0;
           from[i] = source;
@@ -100,26 +112,33 @@ async function storedCopy(url) {
 }
 
 // An images file's compact copy, else its inflated one: { response, key, compact }, or null.
-async function storedForm(url, name) {
-  const compact = isImages(name) ? await storedCopy(compactKey(url)) : null;
-  if (compact) return { response: compact, key: compactKey(url), compact: true };
-  const inflated = await storedCopy(url);
+// Both are looked up at once (each lookup is a round trip to the browser's storage).
+async function storedForm(url, name, skipCompact) {
+  const [compact, inflated] = await Promise.all([
+    isImages(name) && !skipCompact ? storedCopy(compactKey(url)) : null, storedCopy(url)]);
+  if (compact) {
+    if (inflated) inflated.body.cancel().catch(() => {});
+    return { response: compact, key: compactKey(url), compact: true };
+  }
   return inflated && { response: inflated, key: url, compact: false };
 }
 
 // Keeps the core's sparse form of the images files `files` (MNIST_FILES indices, 0 and 2) of
-// data, loaded from dataUrl, next to their inflated copies. The parts are copied out of the core's
-// memory at once (new Blob), before anything can free or move them. Resolves to how many were
-// kept; a refusal of the storage (a full quota) keeps nothing and is not an error: the next visit
-// reads the inflated copy as this one did.
+// data, loaded from dataUrl, next to their inflated copies, where it is smaller (MNIST's: 27 MB
+// against 47; Fashion-MNIST's lit pixels make it 70 MB against 47, so it is not kept). The parts
+// are copied out of the core's memory at once (new Blob), before anything can free or move them.
+// Resolves to how many were kept; a refusal of the storage (a full quota) keeps nothing and is not
+// an error: the next visit reads the inflated copy as this one did.
 export async function storeCompact(data, dataUrl, files) {
   if (typeof caches === 'undefined' || !files.length) return 0;
   const entries = files.map(i => {
     const parts = data.sparseParts(i);
+    const head = new DataView(parts.header.buffer, parts.header.byteOffset, parts.header.byteLength);
+    const idxBytes = 16 + head.getUint32(8, true) * head.getUint32(12, true) * head.getUint32(16, true);
     const body = new Blob([parts.header, parts.start, parts.index, parts.value, parts.checksum]);
     const url = new URL(`${dataUrl}${MNIST_FILES[i]}.gz`, self.location.href).href;
-    return { key: compactKey(url), body };
-  });
+    return body.size < idxBytes ? { key: compactKey(url), body } : null;
+  }).filter(Boolean);
   let kept = 0;
   try {
     const cache = await caches.open(dataCacheName());
@@ -139,7 +158,7 @@ export async function storeCompact(data, dataUrl, files) {
 // aborts the fetch when no bytes (or no response) arrive for stallSeconds: an open connection
 // that sends nothing never errors by itself, and the page would wait forever. Resolves to where
 // the bytes came from: 'compact' or 'inflated' (this browser's copy, storedForm), '' (a download).
-async function streamFile(url, name, readerPromise, { signal, report, stallSeconds }) {
+async function streamFile(url, name, readerPromise, { signal, report, stallSeconds, skipCompact = false }) {
   const file = `${name}.gz`;   // as the messages name it
   const controller = new AbortController();
   const cancelled = () => controller.abort();
@@ -179,17 +198,18 @@ async function streamFile(url, name, readerPromise, { signal, report, stallSecon
 
   try {
     watch();
-    const stored = await storedForm(url, name);
+    const stored = await storedForm(url, name, skipCompact);
     let response = stored && stored.response;
     // The core names the file and the damage or what is missing. A stored copy that fails is
-    // deleted, or every Retry would read it again: the next LOAD reads the inflated copy (after
-    // a compact one) or downloads the file.
+    // deleted, or every Retry would read it again: the next LOAD downloads the file. A compact
+    // copy's failure is marked: loadMnist reads the inflated copy instead, at once.
     const damaged = (e) => {
       if (!stored) return new DataError(name, messageOf(e));
       caches.open(dataCacheName())
         .then(cache => cache.delete(stored.key, { ignoreVary: true })).catch(() => {});
-      return new DataError(name, `${messageOf(e)} (this browser's stored copy, now deleted: Retry ` +
-        `${stored.compact ? 'reads its other copy' : 'downloads the file again'})`);
+      const error = new DataError(name, `${messageOf(e)} (this browser's stored copy, now deleted: Retry downloads the file again)`);
+      error.compactDamaged = stored.compact;
+      return error;
     };
     try {
       response = response || await fetch(url, { signal: controller.signal });

@@ -104,7 +104,11 @@ async function firstBatch() {
   }, null, { timeout: 60000, polling: 200 });
   await warm.close();
   const again = await open(hash);
-  await again.waitForTimeout(5000);   // past the worker's COMPACT_DELAY_MS and the write
+  const compact = await again.waitForFunction(async () => {
+    const name = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
+    return (await (await caches.open(name)).keys()).filter(r => r.url.endsWith('.bpls')).length >= 2;
+  }, null, { timeout: 20000, polling: 200 }).then(() => true, () => false);
+  if (!compact) console.error('bench: first-batch: no compact copy of the images was kept (an older build?)');
   await again.close();
   const running = [], progress = [], startup = [], steps = {};
   for (let i = 0; i < RUNS; i++) {
