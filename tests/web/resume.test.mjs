@@ -15,7 +15,8 @@ import { ago, offerText, crashText } from '../../web/views/session/words.js';
 const LONG = 90_000;
 const env = siteAndBrowser();
 // Nielsen's network with m = 10, three epochs: a few seconds in the page.
-const RUN = '#sizes=784,30,10&eta=3&batch=10&epochs=3&seed=1';
+// [784,100,10]: an epoch of 0.4-0.5 s, the room the mid-epoch pause below needs on a busy machine.
+const RUN = '#sizes=784,100,10&eta=3&batch=10&epochs=3&seed=1';
 
 test('the offer and the crash notice say what was saved', () => {
   const now = Date.UTC(2025, 0, 1, 12);
@@ -129,13 +130,14 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
     }
     await byTestId(page, 'start').click();
     if (midEpoch) {
-      // Paused early in epoch 2 (an epoch is 0.3 s here): the page itself clicks Pause in the frame
-      // that shows the 500th mini-batch of epoch 2 or later, before a round trip to the test lets
-      // the epoch end first.
+      // Paused early in epoch 2: the page itself clicks Pause in the frame that shows its 100th
+      // mini-batch or a later one, before a round trip to the test lets the epoch end first (CI
+      // once saw a main thread busy long enough for the 4,500 mini-batches of [784,30,10] after
+      // the 500th to pass: a paused run saved at batch 0).
       await page.evaluate(() => new Promise(resolve => {
         const watch = () => {
           const trained = Number(document.querySelector('[data-testid="batch"]').dataset.value);
-          if (trained >= 5500) {
+          if (trained >= 5100) {
             document.querySelector('[data-testid="pause"]').click();
             resolve();
           } else requestAnimationFrame(watch);
@@ -153,7 +155,7 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
     t.diagnostic(`${midEpoch ? 'paused and reloaded' : 'reloaded'}: "${words}"`);
     assert.ok(saved.epoch >= 1 && saved.epoch < 3, `saved at epoch ${saved.epoch}`);
     assert.equal(saved.batch > 0, midEpoch, `saved at batch ${saved.batch}`);
-    assert.match(words, new RegExp(`^Your last run was saved: \\[784,30,10\\].*, epoch ${saved.epoch} of 3` +
+    assert.match(words, new RegExp(`^Your last run was saved: \\[784,100,10\\].*, epoch ${saved.epoch} of 3` +
       `${midEpoch ? ' \\+ [\\d,]+ mini-batches' : ''}, saved just now\\.$`));
     assert.deepEqual(saved.counts, whole.counts.slice(0, saved.epoch));
     if (midEpoch) await screenshot(page, 'resume-offer.png', { fullPage: false });
@@ -166,7 +168,7 @@ test('3 epochs with a reload and Resume give the very run of 3 uninterrupted epo
       return Number(document.querySelector('[data-testid="epoch"]').dataset.value) === epoch && !start.disabled;
     }, saved.epoch, { timeout: LONG });
     assert.equal(await byTestId(page, 'start').textContent(), 'Resume');
-    assert.match(page.url(), /sizes=784,30,10&.*eta=3&.*batch=10&.*epochs=3&.*seed=1/);
+    assert.match(page.url(), /sizes=784,100,10&.*eta=3&.*batch=10&.*epochs=3&.*seed=1/);
     const resumed = await finish(page);
     console.log(`exact resume, ${midEpoch ? `paused in epoch ${saved.epoch + 1}` : `reloaded after epoch ` +
       `${saved.epoch}`}: test counts per epoch ${resumed.counts.join(', ')}`);
