@@ -19,6 +19,9 @@ constexpr size_t header_size = 24;                 // magic, version, count, row
 constexpr size_t max_count = 10'000'000;           // as idx.cpp: more means a damaged header
 constexpr uint64_t max_pixels = 65536;             // Images::index is uint16
 constexpr uint64_t max_bytes = uint64_t(1) << 30;  // the page's WebAssembly memory is at most 1 GB
+// A file up to this size gets its arrays reserved from its header (MNIST's training images: 27 MB),
+// as idx.cpp reserves its ranges; a larger one grows them as its bytes arrive (room below).
+constexpr uint64_t reserve_bytes = uint64_t(64) << 20;
 
 constexpr uint64_t mul = 0x9E3779B97F4A7C15ull;
 inline uint64_t rotl(uint64_t x, int r) { return x << r | x >> (64 - r); }
@@ -136,6 +139,11 @@ void SparseReader::parse_header() {
     images_.start.clear();  // Images starts with {0}: the file's start array replaces it
     count_ = size_t(count);
     nonzeros_ = size_t(nonzeros);
+    if (header_size + 4 * (count + 1) + 3 * nonzeros + 8 <= reserve_bytes) {
+        images_.start.reserve(count_ + 1);
+        images_.index.reserve(nonzeros_);
+        images_.value.reserve(nonzeros_);
+    }
     bytes_expected_ =
         size_t(header_size + 4 * (count + 1) + 3 * nonzeros + 8);  // the Images may be moved out
     header_done_ = true;
