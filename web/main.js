@@ -44,6 +44,7 @@ const state = {
   autostarted: false, running: false, done: false, diverged: null,
   pausing: false,       // Pause clicked, the worker's STATE not yet here
   startWhenReady: false,   // START once the network is built (Start pressed early, a preset mid-run)
+  startSent: false,     // a CONFIGURE on its way says start: one that replaces it says so too
   params: null, epochs: [], costX: [], cost: [], progress: null, outputs: null,
   trainedBatches: 0, costBucket: { batches: 0, sum: 0 },   // cost not yet plotted
   paramsVersion: 0,     // +1 whenever the network's parameters may have changed (views compare it)
@@ -262,6 +263,14 @@ function configure() {
   if (record) Object.assign(payload, { checkpoint: record.checkpoint, evaluate: record.batch === 0 && record.epoch > 0 });
   else if (model) Object.assign(payload, { params: model.params, evaluate: true });
   else if (preset && preset.params) payload.params = preset.params;
+  // An autostart (or Start pressed early): the worker trains as soon as the network is built,
+  // a round trip sooner than a START sent on CONFIGURED. Not for a sweep link: views/sweep/
+  // pauses the main network on CONFIGURED, before it has trained.
+  const startNow = (state.autostart && !state.autostarted) || state.startWhenReady || state.startSent;
+  if (startNow && !state.urlSweep && trainable(state.config)) {
+    Object.assign(state, { autostarted: true, startWhenReady: false, startSent: true });
+    payload.start = true;
+  }
   send(ToWorker.CONFIGURE, payload);
   invalidate('status');
 }
@@ -307,7 +316,8 @@ function workerDied(message) {
   Object.assign(state, {
     workerReady: false, data: null, loadRequested: false, files: new Map(), error: null, run: null,
     configuring: 0, running: false, done: false, predicting: false, predictAgain: false,
-    startWhenReady: false, pendingResume: null, resumeRecord: null, loadingModel: null, pausing: false,
+    startWhenReady: false, startSent: false, pendingResume: null, resumeRecord: null, loadingModel: null,
+    pausing: false,
     crash: { message, at: Date.now() },
   });
   flushPaced();   // the run stopped: what waited is drawn
@@ -416,6 +426,7 @@ const handlers = {
   [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch, epoch, batch, resumed }) {
     state.configuring = Math.max(0, state.configuring - 1);
     if (state.configuring) return;   // already replaced by a newer CONFIGURE
+    state.startSent = false;         // this one's start, if it said so, is under way
     const record = resumed ? state.resumeRecord : null, model = state.loadingModel;
     state.resumeRecord = state.loadingModel = null;
     state.run = { id: (record && record.historyId) || newRunId(), config, layout, batchesPerEpoch,

@@ -28,13 +28,15 @@ export const DEFAULT_CONFIG = Object.freeze({
 export const ToWorker = Object.freeze({
   LOAD: 'load',             // { dataUrl, stallSeconds? }  fetch (or re-fetch) the four files;
                             //   stallSeconds: no bytes for that long fails the file (tests; 15)
-  CONFIGURE: 'configure',   // { config, params?, checkpoint?, evaluate?, quiet? }  a network from
+  CONFIGURE: 'configure',   // { config, params?, checkpoint?, evaluate?, quiet?, start? }  a network from
                             //   config (also: reset); params: starting weights in the layout's
                             //   order (a preset's, a loaded file's); checkpoint: a CHECKPOINT's
                             //   bytes to resume exactly where they were taken (wins over params);
                             //   evaluate: post EVALUATION of the new network before any training;
                             //   quiet: a sweep's worker (PROGRESS without params, no SATURATION,
-                            //   a CHECKPOINT only after an epoch or on request)
+                            //   a CHECKPOINT only after an epoch or on request); start: train at
+                            //   once, as START right after it would (an autostart: a round trip
+                            //   sooner)
   START: 'start',           // {}                     train until the last epoch or a pause
   PAUSE: 'pause',           // {}                     stop after the current chunk
   STEP: 'step',             // {}                     train exactly one mini-batch
@@ -221,7 +223,7 @@ export const FromWorker = Object.freeze({
  * Every message the page posts to the worker.
  * @typedef {{type: typeof ToWorker.LOAD, dataUrl: string, stallSeconds?: number}
  *   | {type: typeof ToWorker.CONFIGURE, config: Config, params?: ArrayLike<number>,
- *       checkpoint?: Uint8Array, evaluate?: boolean, quiet?: boolean}
+ *       checkpoint?: Uint8Array, evaluate?: boolean, quiet?: boolean, start?: boolean}
  *   | {type: typeof ToWorker.START} | {type: typeof ToWorker.PAUSE} | {type: typeof ToWorker.STEP}
  *   | {type: typeof ToWorker.CHECKPOINT}
  *   | {type: typeof ToWorker.PREDICT, pixels: Float32Array}

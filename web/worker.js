@@ -250,7 +250,7 @@ function small() {
 // A fresh network from config, starting from `params` (a preset's, a loaded file's) or resuming a
 // CHECKPOINT's bytes exactly; `evaluate`: score it before any training (a loaded network).
 /** @param {import('./protocol.js').PayloadOf<'configure', import('./protocol.js').ToWorkerMessage>} message */
-function configure({ config: newConfig, params: startParams, checkpoint, evaluate, quiet: q }) {
+function configure({ config: newConfig, params: startParams, checkpoint, evaluate, quiet: q, start: startNow }) {
   stopAndDropLab();
   const table = isTable(newConfig.dataset);
   if (!table && !data) throw new Error('The images are not loaded yet: wait for them (or retry the download).');
@@ -286,6 +286,7 @@ function configure({ config: newConfig, params: startParams, checkpoint, evaluat
   postSaturation();
   postSurface();
   if ((startParams || resumed) && !table) postCheckpoint('configure');
+  if (startNow) start();
 }
 
 // ---- model files and checkpoints -----------------------------------------------------------------

@@ -278,6 +278,30 @@ test('training runs in chunks; pause, step and predict are handled between them'
   assert.equal(log.filter((m) => m.type === 'worker-error' || m.type === 'error').length, 0);
 });
 
+test('CONFIGURE with start trains at once: CONFIGURED, then STATE running, with no START', { skip }, async () => {
+  const n = await count();
+  await send({ type: 'configure', start: true, config: { sizes: [784, 30, 10], eta: 3, batch: 10, epochs: 1, seed: 2 } });
+  await page.waitForFunction((f) => log.slice(f).filter((m) => m.type === 'progress').length >= 2,
+    n, { polling: 10 });
+  await send({ type: 'pause' });
+  await page.waitForFunction((f) => {   // the pause's STATE, after the running one
+    const states = log.slice(f).filter((m) => m.type === 'state');
+    const running = states.findIndex((m) => m.running);
+    return running >= 0 && states.slice(running).some((m) => !m.running);
+  }, n, { polling: 10 });
+  const log = await since(n);
+  const configured = log.findIndex((m) => m.type === 'configured');
+  const running = log.findIndex((m) => m.type === 'state' && m.running);
+  assert.ok(configured >= 0 && running > configured, `CONFIGURED at ${configured}, running at ${running}`);
+  assert.ok(log.findIndex((m) => m.type === 'progress') > running, 'progress before the STATE running');
+  // Without start, CONFIGURE builds the network and trains nothing.
+  const m = await count();
+  await send({ type: 'configure', config: { sizes: [784, 30, 10], eta: 3, batch: 10, epochs: 1, seed: 2 } });
+  await next('configured', m);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual((await since(m)).filter((x) => x.type === 'progress' || (x.type === 'state' && x.running)), []);
+});
+
 test('config errors come back as ERROR; divergence as DIVERGED, then stopped', { skip }, async () => {
   let n = await count();
   await send({ type: 'configure', config: { sizes: [784, 0, 10] } });

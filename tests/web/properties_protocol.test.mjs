@@ -81,7 +81,8 @@ const blob = fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('', 'ap
 const TO_WORKER = {
   LOAD: partial({ dataUrl: text, stallSeconds: num }, ['dataUrl']),
   CONFIGURE: partial({ config, params: fc.oneof(f32(), fc.array(num, { maxLength: 10 })),
-    checkpoint: fc.uint8Array({ maxLength: 100 }), evaluate: fc.boolean(), quiet: fc.boolean() }, ['config']),
+    checkpoint: fc.uint8Array({ maxLength: 100 }), evaluate: fc.boolean(), quiet: fc.boolean(), start: fc.boolean() },
+  ['config']),
   START: record({}), PAUSE: record({}), STEP: record({}), CHECKPOINT: record({}),
   PREDICT: record({ pixels: f32n(784) }),
   TRACE: record({ id: traceId, example }),
