@@ -161,6 +161,12 @@ async function scrollThrough(page) {
     await page.evaluate(top => window.scrollTo(0, top), y);
     await frames();
   }
+  // The saturation panel builds its charts once on screen with its data (an observer's callback
+  // and a paced part later): two frames there were not always enough (CI once counted its
+  // listeners at the end only). Waited for, so both counts have them.
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelectorAll('#saturation-panel .uplot').length > 0,
+    null, { timeout: LONG, polling: 'raf' });
   await page.evaluate(() => window.scrollTo(0, 0));
   await frames();
 }
