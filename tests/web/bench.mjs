@@ -12,9 +12,13 @@
 //                training [784,30,10] and [784,100,10] for BENCH_WINDOW ms (default 8000), at 1x
 //                and at 4x CPU throttling (CDP Emulation.setCPUThrottlingRate)
 //   pause        ms from a click on Pause to the button's change, painted, at 4x (BENCH_RUNS clicks)
+//   run          a whole run of BENCH_RUN_EPOCHS (default 8) epochs of each network at 4x, started
+//                on a page at rest (Start 1.5 s after the page is ready), from its start to a
+//                second after its end: the longest main-thread task and those of 50 ms or more (a
+//                run's first frames and its end draw the most)
 // With BENCH_VERBOSE=1 the long animation frames behind the long tasks go to stderr: what their
 // scripts were (the profile's first look). A benchmark, not a test: it asserts nothing.
-// Usage: node tests/web/bench.mjs [first-batch|epochs|tasks|pause ...]   (default: all four)
+// Usage: node tests/web/bench.mjs [first-batch|epochs|tasks|pause|run ...]   (default: all five)
 /* global __bench -- the init script's log, read by functions run in the page */
 import { launchBrowser, startSite, VIEWPORT } from './browser.mjs';
 
@@ -22,7 +26,9 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 5));
 const EPOCHS = Math.max(1, Number(process.env.BENCH_EPOCHS || 30));
 const WINDOW = Math.max(1000, Number(process.env.BENCH_WINDOW || 8000));
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
-const sections = process.argv.slice(2).length ? process.argv.slice(2) : ['first-batch', 'epochs', 'tasks', 'pause'];
+const RUN_EPOCHS = Math.max(1, Number(process.env.BENCH_RUN_EPOCHS || 8));
+const sections = process.argv.slice(2).length ? process.argv.slice(2)
+  : ['first-batch', 'epochs', 'tasks', 'pause', 'run'];
 
 const median = xs => {
   const s = [...xs].sort((a, b) => a - b);
@@ -176,6 +182,34 @@ async function tasks() {
   }
 }
 
+async function wholeRun() {
+  const rate = 4;
+  for (const sizes of [[784, 30, 10], [784, 100, 10]]) {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    await page.goto(`${site.url}#sizes=${sizes.join(',')}&epochs=${RUN_EPOCHS}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === 'ready',
+      null, { timeout: 120000, polling: 50 });
+    await page.waitForTimeout(1500);
+    // Clicked from the page: a click through the input pipeline opens the page's prompt window
+    // (main.js PROMPT_MS), in which nothing is paced, and a short run's end would fall in it.
+    await page.evaluate(() => document.getElementById('start').click());
+    await page.waitForFunction(() => __bench.messages.some(m => m.type === 'state' && m.done), null,
+      { timeout: RUN_EPOCHS * 60000, polling: 200 });
+    await page.waitForTimeout(1000);   // what the end draws
+    const r = await page.evaluate(() => ({
+      start: __bench.messages.find(m => m.type === 'state' && m.running).t,
+      end: __bench.messages.find(m => m.type === 'state' && m.done).t, now: performance.now(),
+    }));
+    const seen = await longTasks(page, r.start, r.now);
+    showFrames(`run of ${sizes.join(',')} at ${rate}x`, seen.frames);
+    emit({ measure: 'run', sizes, throttle: rate, epochs: RUN_EPOCHS, seconds: round((r.end - r.start) / 1000, 2),
+      longest_task_ms: round(Math.max(0, ...seen.tasks)), tasks_over_50_ms: seen.tasks.filter(d => d >= 50).length });
+    await page.close();
+  }
+}
+
 async function pause() {
   const rate = 4;
   const page = await open('#sizes=784,30,10&epochs=100&autostart=1', rate);
@@ -203,10 +237,10 @@ async function pause() {
   await page.close();
 }
 
-const run = { 'first-batch': firstBatch, epochs, tasks, pause };
+const run = { 'first-batch': firstBatch, epochs, tasks, pause, run: wholeRun };
 try {
   for (const s of sections) {
-    if (!run[s]) throw new Error(`unknown section ${s}: first-batch, epochs, tasks or pause`);
+    if (!run[s]) throw new Error(`unknown section ${s}: first-batch, epochs, tasks, pause or run`);
     await run[s]();
   }
 } finally {
