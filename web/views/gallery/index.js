@@ -175,7 +175,10 @@ export function mount(app) {
     if (state.confusion) matrix.draw(state.confusion);
     else matrix.clear();
     setText(ui.note, g.note);
-    drawGallery();
+    // The images follow as a part of their own, the next frame at the latest: the matrix's hundred
+    // cells and the first ten thumbnails in one frame made a run's last frame a task of 53-65 ms
+    // at 4x throttling.
+    redraw();
   });
   app.onRender('gallery', drawGallery);
   app.on(FromWorker.STATE, ({ running }) => { if (!running) redraw(); });   // paused: the last epoch's images
