@@ -191,8 +191,9 @@ public:
         });
     }
     // Images file index (0 or 2, as setFile) in the core's sparse form, as the parts of
-    // sparse_file.hpp: { header, start, index, value, checksum }. start, index and value are views
-    // of the core's memory, valid until it next grows: the caller copies them at once (a Blob).
+    // sparse_file.hpp: { header, start, index, value, checksum }, and idxBytes, the size of the
+    // same images as an IDX file. start, index and value are views of the core's memory, valid
+    // until it next grows: the caller copies them at once (a Blob).
     val sparse_parts(int index) const {
         return guard([&] {
             if (index != 0 && index != 2)
@@ -208,6 +209,7 @@ public:
             out.set("index", val(emscripten::typed_memory_view(images.index.size(), images.index.data())));
             out.set("value", val(emscripten::typed_memory_view(images.value.size(), images.value.data())));
             out.set("checksum", typed_copy(sum.data(), sum.size()));
+            out.set("idxBytes", double(16 + images.size() * size_t(images.pixels())));
             return out;
         });
     }

@@ -131,7 +131,8 @@ void SparseReader::parse_header() {
     if (nonzeros > count * rows * cols)
         throw Error(name_ + ": " + std::to_string(nonzeros) + " lit pixels in " + std::to_string(count) +
                     " images of " + std::to_string(rows * cols) + " pixels" + damaged);
-    if (header_size + 4 * (count + 1) + 3 * nonzeros + 8 > max_bytes)
+    const uint64_t total = header_size + 4 * (count + 1) + 3 * nonzeros + 8;
+    if (total > max_bytes)
         throw Error(name_ + ": " + std::to_string(count) + " images with " + std::to_string(nonzeros) +
                     " lit pixels are more than this reader can hold" + damaged);
     images_.rows = int(rows);
@@ -139,13 +140,12 @@ void SparseReader::parse_header() {
     images_.start.clear();  // Images starts with {0}: the file's start array replaces it
     count_ = size_t(count);
     nonzeros_ = size_t(nonzeros);
-    if (header_size + 4 * (count + 1) + 3 * nonzeros + 8 <= reserve_bytes) {
+    if (total <= reserve_bytes) {
         images_.start.reserve(count_ + 1);
         images_.index.reserve(nonzeros_);
         images_.value.reserve(nonzeros_);
     }
-    bytes_expected_ =
-        size_t(header_size + 4 * (count + 1) + 3 * nonzeros + 8);  // the Images may be moved out
+    bytes_expected_ = size_t(total);  // kept: the Images may be moved out
     header_done_ = true;
 }
 

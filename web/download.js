@@ -16,6 +16,7 @@ const dataCacheName = () => DATA_CACHE_PREFIX + new URL('.', import.meta.url).hr
 export const COMPACT_SUFFIX = '.bpls';
 const compactKey = url => url.replace(/\.gz$/, COMPACT_SUFFIX);
 const isImages = name => name.includes('-images-');
+const fileUrl = (dataUrl, name) => `${dataUrl}${name}.gz`;   // also the key of its stored copies
 const DOWNLOAD_INTERVAL = 100;       // ms between progress reports of one file
 const LATE_MS = 250;                 // a watchdog timer this late was held up by our own work
 
@@ -57,7 +58,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
     // Every download settles before the readers are deleted: none may feed a deleted reader.
     await Promise.all(MNIST_FILES.map((name, i) => {
       const report = (received, total) => { if (!signal.aborted) onProgress(name, received, total); };
-      const url = `${dataUrl}${name}.gz`, options = { signal: cancel.signal, report, stallSeconds };
+      const url = fileUrl(dataUrl, name), options = { signal: cancel.signal, report, stallSeconds };
       return streamFile(url, name, made.then(m => m.readers[i]), options)
         .catch((e) => {
           // A compact copy the core refused (now deleted): the file again, from its inflated copy,
@@ -121,22 +122,23 @@ async function storedForm(url, name, skipCompact) {
   return inflated && { response: inflated, key: url, compact: false };
 }
 
-// Keeps the core's sparse form of the images files `files` (MNIST_FILES indices, 0 and 2) of
-// data, loaded from dataUrl, next to their inflated copies, where it is smaller (MNIST's: 27 MB
+// Keeps the core's sparse form of data's images files (loaded from dataUrl) that loadMnist's
+// `from` says were read from their inflated copy, next to it, where it is smaller (MNIST's: 27 MB
 // against 47; Fashion-MNIST's lit pixels make it 70 MB against 47, so it is not kept). The parts
 // are copied out of the core's memory at once (new Blob), before anything can free or move them.
 // Resolves to how many were kept; a refusal of the storage (a full quota) keeps nothing and is not
 // an error: the next visit reads the inflated copy as this one did.
-export async function storeCompact(data, dataUrl, files) {
-  if (typeof caches === 'undefined' || !files.length) return 0;
-  const entries = files.map(i => {
+export async function storeCompact(data, dataUrl, from) {
+  if (typeof caches === 'undefined') return 0;
+  const entries = [];
+  MNIST_FILES.forEach((name, i) => {
+    if (from[i] !== 'inflated' || !isImages(name)) return;
     const parts = data.sparseParts(i);
-    const head = new DataView(parts.header.buffer, parts.header.byteOffset, parts.header.byteLength);
-    const idxBytes = 16 + head.getUint32(8, true) * head.getUint32(12, true) * head.getUint32(16, true);
-    const body = new Blob([parts.header, parts.start, parts.index, parts.value, parts.checksum]);
-    const url = new URL(`${dataUrl}${MNIST_FILES[i]}.gz`, self.location.href).href;
-    return body.size < idxBytes ? { key: compactKey(url), body } : null;
-  }).filter(Boolean);
+    const chunks = [parts.header, parts.start, parts.index, parts.value, parts.checksum];
+    if (chunks.reduce((n, c) => n + c.byteLength, 0) >= parts.idxBytes) return;
+    entries.push({ key: compactKey(fileUrl(dataUrl, name)), body: new Blob(chunks) });
+  });
+  if (!entries.length) return 0;
   let kept = 0;
   try {
     const cache = await caches.open(dataCacheName());

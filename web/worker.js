@@ -222,10 +222,9 @@ async function load(dataUrl, stallSeconds) {
   // The images this browser kept inflated are kept in the core's form too, for the next visits
   // (also after a damaged compact copy was read again from the inflated one): once training is
   // under way, so the first mini-batch does not wait for the 32 MB copy.
-  const compactable = from.map((source, i) => (source === 'inflated' && i % 2 === 0 ? i : -1)).filter(i => i >= 0);
-  if (compactable.length) {
+  if (from.includes('inflated')) {
     setTimeout(() => {
-      if (data === fresh) D.storeCompact(fresh, dataUrl, compactable).catch(() => {});
+      if (data === fresh) D.storeCompact(fresh, dataUrl, from).catch(() => {});
     }, COMPACT_DELAY_MS);
   }
 }

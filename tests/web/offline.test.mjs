@@ -423,29 +423,27 @@ test('a later visit reads the checked data from the data cache itself; a damaged
 });
 
 test('storeCompact keeps a compact copy only where it is smaller than the IDX file, and a full storage is not an error', async () => {
-  // MnistData.sparseParts's shape: a 24-byte header (count, rows, cols, nonzeros at 8..20), the
-  // three arrays and the checksum; 3 bytes a lit pixel against 1 byte a pixel of IDX.
-  const parts = (count, pixels, nonzeros) => {
-    const header = new Uint8Array(24);
-    const view = new DataView(header.buffer);
-    [count, pixels, 1, nonzeros].forEach((v, k) => view.setUint32(8 + 4 * k, v, true));
-    return { header, start: new Uint32Array(count + 1), index: new Uint16Array(nonzeros),
-      value: new Uint8Array(nonzeros), checksum: new Uint8Array(8) };
-  };
+  // MnistData.sparseParts's shape: a 24-byte header, the three arrays, the checksum, and the IDX
+  // file's size; 3 bytes a lit pixel against 1 byte a pixel of IDX.
+  const parts = (count, pixels, nonzeros) => ({ header: new Uint8Array(24), start: new Uint32Array(count + 1),
+    index: new Uint16Array(nonzeros), value: new Uint8Array(nonzeros), checksum: new Uint8Array(8),
+    idxBytes: 16 + count * pixels });
   const data = { sparseParts: i => (i === 0 ? parts(100, 784, 150 * 100) : parts(10, 784, 400 * 10)) };
+  const dataUrl = 'http://localhost:1/lab/data/mnist/';   // the worker's LOAD always has it absolute
+  const from = ['inflated', 'inflated', 'inflated', 'inflated'];   // the labels are never compacted
   const put = [];
-  const saved = { caches: globalThis.caches, self: globalThis.self };
-  globalThis.self = { location: { href: 'http://localhost:1/lab/worker.js' } };
+  const saved = globalThis.caches;
   try {
     globalThis.caches = { open: async () => ({ put: async (key, response) => put.push([key, (await response.arrayBuffer()).byteLength]) }) };
-    assert.equal(await storeCompact(data, 'data/mnist/', [0, 2]), 1);
+    assert.equal(await storeCompact(data, dataUrl, from), 1);
     // MNIST-like (150 of 784 lit) is kept; Fashion-like (400 of 784) would be larger than its IDX.
     assert.deepEqual(put, [[`http://localhost:1/lab/data/mnist/train-images-idx3-ubyte${COMPACT_SUFFIX}`,
       24 + 4 * 101 + 3 * 15000 + 8]]);
+    assert.equal(await storeCompact(data, dataUrl, ['', 'inflated', 'compact', '']), 0, 'only files read inflated');
     globalThis.caches = { open: async () => ({ put: async () => { throw new DOMException('full', 'QuotaExceededError'); } }) };
-    assert.equal(await storeCompact(data, 'data/mnist/', [0, 2]), 0);
+    assert.equal(await storeCompact(data, dataUrl, from), 0);
   } finally {
-    Object.assign(globalThis, saved);
+    globalThis.caches = saved;
   }
 });
 
