@@ -26,7 +26,8 @@ const env = siteAndBrowser();
 const labels = fs.readFileSync(path.join(DATA, 't10k-labels-idx1-ubyte'));
 const images = fs.readFileSync(path.join(DATA, 't10k-images-idx3-ubyte'));
 const labelOf = index => labels[8 + index];
-const pixelSum = index => images.subarray(16 + 784 * index, 16 + 784 * (index + 1)).reduce((s, v) => s + v, 0);
+// Each pixel weighted by its place (1 to 784): a flipped or shifted thumbnail has another sum.
+const pixelSum = index => images.subarray(16 + 784 * index, 16 + 784 * (index + 1)).reduce((s, v, p) => s + v * (p + 1), 0);
 
 test('every shade of the matrix keeps its text at WCAG AA contrast (4.5:1)', () => {
   for (const base of SHADES) {
@@ -51,7 +52,7 @@ const pageDrawn = page => page.waitForFunction(() => {
   return list.dataset.state === 'complete' && [...list.querySelectorAll('img[src]')].every(img => img.complete);
 }, null, { timeout: 20_000, polling: 'raf' });
 
-// The items of the page on screen, with the red channel's sum of each thumbnail.
+// The items of the page on screen, with the red channel's sum of each thumbnail (as pixelSum).
 const itemsShown = page => page.evaluate(() => [...document.querySelectorAll('[data-testid="misclassified-item"]')]
   .map(b => {
     const img = b.querySelector('img'), canvas = document.createElement('canvas');
@@ -59,7 +60,7 @@ const itemsShown = page => page.evaluate(() => [...document.querySelectorAll('[d
     if (img.complete && img.naturalWidth === 28) canvas.getContext('2d').drawImage(img, 0, 0);
     const data = canvas.getContext('2d').getImageData(0, 0, 28, 28).data;
     let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += data[i];
+    for (let i = 0; i < data.length; i += 4) sum += data[i] * (i / 4 + 1);
     return { index: Number(b.dataset.index), label: Number(b.dataset.label), prediction: Number(b.dataset.prediction),
       confidence: Number(b.querySelector('.confidence').textContent), sum };
   }));
