@@ -79,7 +79,8 @@ for (const type of ['pointerdown', 'keydown', 'click', 'input', 'change']) {
   document.addEventListener(type, () => { promptUntil = performance.now() + PROMPT_MS; }, true);
 }
 // While a network trains, a part whose panels are all off screen is not drawn either: it stays
-// owed and is drawn when one of them scrolls into view, or when the run stops.
+// owed and is drawn when one of them scrolls into view, or when the run stops (then one such part
+// a frame: see render).
 const PANELS = { weights: ['.weights-panel'], heatmaps: ['.heatmaps-panel'], accuracy: ['.accuracy-panel'],
   cost: ['.cost-panel'], confusion: ['.confusion-panel', '#gallery-panel'], gallery: ['#gallery-panel'],
   history: ['#history-panel'] };
@@ -650,13 +651,19 @@ function render() {
   const start = performance.now();
   const order = [...PARTS.map(([part]) => part).filter(part => dirty.has(part)),
     ...[...dirty].filter(part => !own.has(part))];
-  let pacedDrawn = false;
+  let drawn = false, spent = false;   // a part was drawn this frame; one that could wait
   for (const part of order) {
     if (!dirty.has(part)) continue;   // drawn already: a renderer may invalidate again
     // Past the budget only the summaries wait; what a person reads or acts on is drawn now (a
-    // status that lasts a frame, such as a file's "Loaded" line, is still seen).
-    const paced = PACE[part] && performance.now() >= promptUntil;
-    if (paced && pacedDrawn && performance.now() - start + (lastCost.get(part) || 0) > FRAME_BUDGET) continue;
+    // status that lasts a frame, such as a file's "Loaded" line, is still seen). Once the run
+    // stopped, a part off screen waits for a frame of its own: a run's end redraws the matrix and
+    // the gallery below the fold, and with what is on screen that made one task of 50-60 ms at 4x
+    // throttling.
+    const prompt = performance.now() < promptUntil;
+    const paced = !prompt && Boolean(PACE[part]);
+    const below = !prompt && !state.running && !shown(part);
+    const over = performance.now() - start + (lastCost.get(part) || 0) > FRAME_BUDGET;
+    if ((below && drawn) || (paced && spent && over)) continue;
     dirty.delete(part);
     if (state.running && !shown(part)) {
       owed.add(part);
@@ -668,7 +675,8 @@ function render() {
     const after = performance.now();
     lastDrawn.set(part, after);
     lastCost.set(part, after - before);
-    if (paced) pacedDrawn = true;
+    drawn = true;
+    if (paced || below) spent = true;
   }
   if (dirty.size && !frame) frame = requestAnimationFrame(render);
 }

@@ -54,3 +54,42 @@ test(`at ${THROTTLE}x CPU throttling a click on Pause changes the button at once
     checkNoErrors(errors);
     await context.close();
   });
+
+// When a run stops, the parts below the fold are drawn after it, each in a frame of its own (the
+// matrix and the gallery together with the status and the charts made one task of 50-60 ms at 4x):
+// the frame of each change is told by document.timeline's time, the same for all of one frame's
+// work. At this window's size the matrix and the gallery are below the fold.
+test('once a run stops, the matrix and the gallery off screen are drawn each in a frame of its own, after the status',
+  { timeout: 2 * LONG }, async () => {
+    const { context, page, errors } = await openPage(env.browser);
+    await page.addInitScript(() => {
+      const log = window.framesOf = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const status = document.querySelector('[data-testid="status"]');
+        const watch = (what, node, options) => new MutationObserver(() => {
+          log.push({ what, frame: document.timeline.currentTime, state: status.dataset.state });
+        }).observe(node, { subtree: true, childList: true, characterData: true, attributes: true, ...options });
+        watch('status', status, { attributeFilter: ['data-state'] });
+        watch('matrix', document.querySelector('.confusion-panel'));
+        watch('gallery', document.getElementById('gallery-panel'));
+      });
+    });
+    await page.goto(env.site.url + '#sizes=784,30,10&epochs=2&autostart=1');   // autostarted: no click
+    await waitForState(page, 'done', LONG);
+    await page.waitForFunction(() => document.getElementById('gallery-items').dataset.state === 'complete',
+      null, { timeout: LONG });
+    const below = await page.evaluate(() => ['.confusion-panel', '#gallery-panel']
+      .every(s => document.querySelector(s).getBoundingClientRect().top > innerHeight));
+    assert.ok(below, 'the matrix and the gallery are below the fold');
+    const log = await page.evaluate(() => window.framesOf);
+    const done = log.find(e => e.what === 'status' && e.state === 'done');
+    assert.ok(done, 'the status changed to done');
+    const first = what => log.find(e => e.what === what && e.frame >= done.frame);
+    const matrix = first('matrix'), gallery = first('gallery');
+    assert.ok(matrix && gallery, 'the matrix and the gallery were drawn after the run');
+    assert.ok(matrix.frame > done.frame, 'the matrix waits for a frame after the status');
+    assert.ok(gallery.frame > done.frame, 'the gallery waits for a frame after the status');
+    assert.notEqual(matrix.frame, gallery.frame, 'the matrix and the gallery in frames of their own');
+    checkNoErrors(errors);
+    await context.close();
+  });
