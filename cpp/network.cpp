@@ -152,7 +152,7 @@ void Network::affine(int l, int s, const int* index, const float* value, int n) 
     for (int i = 0; i < rows; ++i) zs[i] = acc_[i] + bl[i];
 }
 
-// The later layers' products go through the kernels while w[l] is small (at most 64 x 64): Eigen
+// The later layers' products go through the kernels while w[l] is small (config.hpp): Eigen
 // has no SIMD code for WebAssembly and a high fixed cost per product. Larger ones are Eigen's
 // blocked products, which keep a big w[l] in cache across the mini-batch.
 bool Network::small(int l) const { return l > 0 && small_layer(sizes_[l], sizes_[l + 1]); }
