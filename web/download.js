@@ -49,7 +49,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
   const cancel = new AbortController();   // the first failure stops the other files
   const abort = () => cancel.abort();
   signal.addEventListener('abort', abort);
-  let error = null, stored = 0;
+  let error = null;
   const from = MNIST_FILES.map(() => '');
   const made = Promise.resolve(moduleOrPromise).then(module => ({
     module, readers: MNIST_FILES.map((name, i) => new module.IdxReader(name, i % 2 === 0)),
@@ -71,10 +71,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
           });
           return streamFile(url, name, renewed, { ...options, skipCompact: true });
         })
-        .then((source) => {
-          stored += source ? 1 : 0;
-          from[i] = source;
-        }, (e) => {
+        .then((source) => { from[i] = source; }, (e) => {
           if (!error && !cancel.signal.aborted) error = e;   // later failures are consequences
           cancel.abort();
         });
@@ -90,7 +87,7 @@ export async function loadMnist(moduleOrPromise, dataUrl, { onProgress, signal, 
       data.delete();
       throw new DataError('', messageOf(e));
     }
-    return { data, stored, from };
+    return { data, stored: from.filter(Boolean).length, from };
   } finally {
     signal.removeEventListener('abort', abort);
     await made.then(({ readers }) => readers.forEach((reader) => reader.delete()), () => {});
