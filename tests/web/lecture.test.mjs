@@ -110,6 +110,26 @@ test('Enter on Start moves the focus to Pause, and Enter on Pause back to Resume
   await context.close();
 });
 
+test('a run that ends while the student has scrolled down moves the focus on, not the page', { timeout: LONG }, async () => {
+  const { context, page, errors } = await openPage(env.browser);
+  // One epoch of 500 mini-batches of 100: over in about a second.
+  await page.goto(env.site.url + '#sizes=784,30,10&batch=100&epochs=1');
+  await waitForState(page, 'ready', LONG);
+  await byTestId(page, 'start').click();   // Start has the focus, and loses it to Pause
+  await page.waitForFunction(() => document.activeElement.dataset.testid === 'pause', null, { timeout: LONG });
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const scrollY = await page.evaluate(() => window.scrollY);
+  assert.ok(scrollY > 500, `the page scrolled only ${scrollY} px: the test would prove nothing`);
+  await waitForState(page, 'done', LONG);
+  // The focus left the disabled Pause for the next run button, and the page stayed where it was.
+  await page.waitForFunction(() => ['step', 'reset', 'start'].includes(document.activeElement.dataset.testid),
+    null, { timeout: LONG });
+  assert.equal(await page.evaluate(() => document.activeElement.disabled), false);
+  assert.equal(await page.evaluate(() => window.scrollY), scrollY, 'the run\'s end scrolled the page');
+  checkNoErrors(errors);
+  await context.close();
+});
+
 // Rectangles in CSS pixels of the page's main views.
 function boxes(page) {
   return page.evaluate(() => {

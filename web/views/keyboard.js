@@ -42,7 +42,9 @@ export class RunKeys {
 
   // Runs update() (which enables and disables the buttons) and then moves the focus if the
   // focused run button was disabled by it. If nothing is enabled yet, the focus moves on a later
-  // update, unless the user has put it somewhere else meanwhile.
+  // update, unless the user has put it somewhere else meanwhile. The page never scrolls for it:
+  // a student who pressed Start and scrolled down to watch the matrix stays there when the run
+  // ends (the buttons are at the top).
   track(update) {
     const before = document.activeElement;
     update();
@@ -52,7 +54,7 @@ export class RunKeys {
     if (!this.lost) return;
     const next = this.next();
     if (next) {
-      next.focus();
+      next.focus({ preventScroll: true });
       this.lost = false;
     }
   }
