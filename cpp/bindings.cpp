@@ -191,22 +191,22 @@ public:
         });
     }
     // Images file index (0 or 2, as setFile) in the core's sparse form, as the parts of
-    // sparse_file.hpp: { header, start, index, value, checksum }, and idxBytes, the size of the
-    // same images as an IDX file. start, index and value are views of the core's memory, valid
-    // until it next grows: the caller copies them at once (a Blob).
+    // sparse_file.hpp: { header, bitmaps, value, checksum }, and idxBytes, the size of the same
+    // images as an IDX file. value is a view of the core's memory, valid until it next grows: the
+    // caller copies it at once (a Blob).
     val sparse_parts(int index) const {
         return guard([&] {
             if (index != 0 && index != 2)
                 throw bpl::Error("MnistData.sparseParts: index " + std::to_string(index) +
                                  " is not 0 or 2 (train images, test images)");
             const bpl::Images& images = index == 0 ? mnist_->train_images : mnist_->test_images;
-            const std::vector<uint8_t> header = bpl::sparse_header(images);
+            const std::vector<uint8_t> header = bpl::sparse_header(images),
+                                       bitmaps = bpl::sparse_bitmaps(images);
             std::vector<uint8_t> sum;
-            bpl::bytes::put_u64(sum, bpl::sparse_checksum(images));
+            bpl::bytes::put_u64(sum, bpl::sparse_checksum(images, bitmaps));
             val out = val::object();
             out.set("header", typed_copy(header.data(), header.size()));
-            out.set("start", val(emscripten::typed_memory_view(images.start.size(), images.start.data())));
-            out.set("index", val(emscripten::typed_memory_view(images.index.size(), images.index.data())));
+            out.set("bitmaps", typed_copy(bitmaps.data(), bitmaps.size()));
             out.set("value", val(emscripten::typed_memory_view(images.value.size(), images.value.data())));
             out.set("checksum", typed_copy(sum.data(), sum.size()));
             out.set("idxBytes", double(16 + images.size() * size_t(images.pixels())));

@@ -1,5 +1,7 @@
-// The sparse image file: its encoder, checksum and incremental reader. The three arrays of Images
-// are copied as they arrive; their contents are checked once the file is whole (finish()).
+// The sparse image file: its encoder, checksum and incremental reader. Each image's bitmap is
+// turned into its Images::start and Images::index entries as soon as its bytes are in, and the
+// values are copied and checked as they arrive; the checksum is checked once the file is whole
+// (finish()).
 #include "sparse_file.hpp"
 
 #include <algorithm>
@@ -14,12 +16,12 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 namespace bpl {
 namespace {
 
-constexpr uint32_t version = 1;
+constexpr uint32_t version = 2;
 constexpr size_t header_size = 24;                 // magic, version, count, rows, cols, nonzeros
 constexpr size_t max_count = 10'000'000;           // as idx.cpp: more means a damaged header
 constexpr uint64_t max_pixels = 65536;             // Images::index is uint16
 constexpr uint64_t max_bytes = uint64_t(1) << 30;  // the page's WebAssembly memory is at most 1 GB
-// A file up to this size gets its arrays reserved from its header (MNIST's training images: 27 MB),
+// A file up to this size gets its arrays reserved from its header (MNIST's training images: 15 MB),
 // as idx.cpp reserves its ranges; a larger one grows them as its bytes arrive (room below).
 constexpr uint64_t reserve_bytes = uint64_t(64) << 20;
 
@@ -85,27 +87,33 @@ std::vector<uint8_t> sparse_header(const Images& images) {
     return out;
 }
 
-uint64_t sparse_checksum(const Images& images) {
+std::vector<uint8_t> sparse_bitmaps(const Images& images) {
+    const size_t stride = (size_t(images.pixels()) + 7) / 8;
+    std::vector<uint8_t> out(images.size() * stride, 0);
+    for (size_t i = 0; i < images.size(); ++i)
+        for (uint32_t k = images.start[i]; k < images.start[i + 1]; ++k)
+            out[i * stride + images.index[k] / 8] |= uint8_t(1u << (images.index[k] % 8));
+    return out;
+}
+
+uint64_t sparse_checksum(const Images& images) { return sparse_checksum(images, sparse_bitmaps(images)); }
+
+uint64_t sparse_checksum(const Images& images, const std::vector<uint8_t>& bitmaps) {
     const std::vector<uint8_t> header = sparse_header(images);
     Checksum sum;
     sum.update(header.data(), header.size());
-    sum.update(reinterpret_cast<const uint8_t*>(images.start.data()), 4 * images.start.size());
-    sum.update(reinterpret_cast<const uint8_t*>(images.index.data()), 2 * images.index.size());
+    sum.update(bitmaps.data(), bitmaps.size());
     sum.update(images.value.data(), images.value.size());
     return sum.digest();
 }
 
 std::vector<uint8_t> encode_sparse(const Images& images) {
     std::vector<uint8_t> out = sparse_header(images);
-    out.reserve(header_size + 4 * images.start.size() + 3 * images.nonzeros() + 8);
-    const auto append = [&](const void* data, size_t n) {
-        const auto* p = static_cast<const uint8_t*>(data);
-        out.insert(out.end(), p, p + n);
-    };
-    append(images.start.data(), 4 * images.start.size());
-    append(images.index.data(), 2 * images.index.size());
-    append(images.value.data(), images.value.size());
-    bytes::put_u64(out, sparse_checksum(images));
+    const std::vector<uint8_t> bitmaps = sparse_bitmaps(images);
+    out.reserve(header_size + bitmaps.size() + images.nonzeros() + 8);
+    out.insert(out.end(), bitmaps.begin(), bitmaps.end());
+    out.insert(out.end(), images.value.begin(), images.value.end());
+    bytes::put_u64(out, sparse_checksum(images, bitmaps));
     return out;
 }
 
@@ -131,15 +139,16 @@ void SparseReader::parse_header() {
     if (nonzeros > count * rows * cols)
         throw Error(name_ + ": " + std::to_string(nonzeros) + " lit pixels in " + std::to_string(count) +
                     " images of " + std::to_string(rows * cols) + " pixels" + damaged);
-    const uint64_t total = header_size + 4 * (count + 1) + 3 * nonzeros + 8;
+    const uint64_t stride = (rows * cols + 7) / 8;
+    const uint64_t total = header_size + count * stride + nonzeros + 8;
     if (total > max_bytes)
         throw Error(name_ + ": " + std::to_string(count) + " images with " + std::to_string(nonzeros) +
                     " lit pixels are more than this reader can hold" + damaged);
     images_.rows = int(rows);
     images_.cols = int(cols);
-    images_.start.clear();  // Images starts with {0}: the file's start array replaces it
     count_ = size_t(count);
     nonzeros_ = size_t(nonzeros);
+    stride_ = size_t(stride);
     if (total <= reserve_bytes) {
         images_.start.reserve(count_ + 1);
         images_.index.reserve(nonzeros_);
@@ -175,69 +184,99 @@ void SparseReader::take(const uint8_t* data, size_t n) {
     }
     const size_t summed_end = bytes_expected() - sizeof sum_bytes_;  // the checksum covers the rest
     if (at < summed_end) sum_.update(data, std::min(summed_end - at, n));
-    // The sections after the header, in order: start, index, value, the checksum.
-    const size_t sizes[4] = {4 * (count_ + 1), 2 * nonzeros_, nonzeros_, sizeof sum_bytes_};
-    size_t begin = header_size;
-    for (int k = 0; k < 4; ++k) {
-        const size_t end = begin + sizes[k];
-        if (n > 0 && at < end) {
-            const size_t piece = std::min(end - at, n), upto = at - begin + piece;
-            uint8_t* to = k == 0   ? room(images_.start, upto, count_ + 1)
-                          : k == 1 ? room(images_.index, upto, nonzeros_)
-                          : k == 2 ? room(images_.value, upto, nonzeros_)
-                                   : sum_bytes_;
-            std::memcpy(to + (at - begin), data, piece);
-            data += piece;
-            n -= piece;
-            at += piece;
-        }
-        begin = end;
+    const std::string damaged = "; the copy is damaged";
+    // The sections after the header, in order: the bitmaps, the values, the checksum.
+    const size_t bitmaps_end = header_size + count_ * stride_, values_end = bitmaps_end + nonzeros_;
+    if (n > 0 && at < bitmaps_end) {
+        const size_t piece = std::min(bitmaps_end - at, n);
+        take_bitmaps(data, piece);
+        data += piece;
+        n -= piece;
+        at += piece;
+        if (at == bitmaps_end && images_.nonzeros() != nonzeros_)
+            throw Error(name_ + ": the images have " + std::to_string(images_.nonzeros()) +
+                        " lit pixels, the header announces " + std::to_string(nonzeros_) + damaged);
     }
-    check_arrived();  // damage in the file's own bytes is reported before bytes past its end
+    if (n > 0 && at < values_end) {
+        const size_t piece = std::min(values_end - at, n), upto = at - bitmaps_end + piece;
+        std::memcpy(room(images_.value, upto, nonzeros_) + (at - bitmaps_end), data, piece);
+        data += piece;
+        n -= piece;
+        at += piece;
+        check_values();
+    }
+    if (n > 0 && at < bytes_expected()) {
+        const size_t piece = std::min(bytes_expected() - at, n);
+        std::memcpy(sum_bytes_ + (at - values_end), data, piece);
+        data += piece;
+        n -= piece;
+    }
     if (n > 0)
         throw Error(name_ + ": " + std::to_string(n) + " unexpected bytes after the end of the file (" +
                     std::to_string(bytes_expected()) + " bytes); the copy is damaged");
 }
 
-// The file's sections come in order: the ranges whole first, then the pixels' indices (an image is
-// checked once all of its have come), then their values.
-void SparseReader::check_arrived() {
-    const size_t count = count_, nonzeros = nonzeros_, pixels = size_t(images_.pixels());
-    const size_t ranges_end = header_size + 4 * (count + 1), index_end = ranges_end + 2 * nonzeros;
-    const uint32_t* start = images_.start.data();
+// Whole images straight from data; an image split between two feeds is put together in partial_.
+void SparseReader::take_bitmaps(const uint8_t* data, size_t n) {
+    if (!partial_.empty()) {
+        const size_t used = std::min(stride_ - partial_.size(), n);
+        partial_.insert(partial_.end(), data, data + used);
+        data += used;
+        n -= used;
+        if (partial_.size() < stride_) return;
+        add_image(partial_.data());
+        partial_.clear();
+    }
+    for (; n >= stride_; data += stride_, n -= stride_) add_image(data);
+    partial_.assign(data, data + n);
+}
+
+void SparseReader::add_image(const uint8_t* bitmap) {
+    const size_t pixels = size_t(images_.pixels()), image = images_.size();
     const std::string damaged = "; the copy is damaged";
-    if (!ranges_checked_) {
-        if (received_ < ranges_end) return;
-        if (start[0] != 0 || start[count] != nonzeros)
-            throw Error(name_ + ": the images' pixel ranges do not cover the lit pixels" + damaged);
-        for (size_t i = 0; i < count; ++i)
-            if (start[i + 1] < start[i] || start[i + 1] - start[i] > pixels)
-                throw Error(name_ + ": image " + std::to_string(i) +
-                            " (counting from 0) has a pixel range of " +
-                            std::to_string(int64_t(start[i + 1]) - int64_t(start[i])) + " pixels" + damaged);
-        ranges_checked_ = true;
+    if (pixels % 8 != 0 && (bitmap[stride_ - 1] >> (pixels % 8)) != 0)
+        throw Error(name_ + ": image " + std::to_string(image) +
+                    " (counting from 0) has lit pixels past its last pixel" + damaged);
+    // Its lit pixels at most: more than the header announces in all is damage, found here before
+    // the arrays grow past what the header allows.
+    size_t lit = 0;
+    for (size_t b = 0; b < stride_; ++b) lit += size_t(__builtin_popcount(bitmap[b]));
+    if (images_.nonzeros() + lit > nonzeros_)
+        throw Error(name_ + ": image " + std::to_string(image) +
+                    " (counting from 0) takes the lit pixels past " + std::to_string(nonzeros_) +
+                    ", the header's count" + damaged);
+    std::vector<uint16_t>& index = images_.index;
+    size_t at = index.size();
+    if (index.capacity() < at + lit)
+        index.reserve(std::max(at + lit, std::min(nonzeros_, 2 * index.capacity())));
+    index.resize(at + lit);
+    uint16_t* out = index.data();
+    // Eight bytes at a time: an unlit stretch (most of a digit's border) is one test.
+    size_t b = 0;
+    for (; b + 8 <= stride_; b += 8) {
+        uint64_t word;
+        std::memcpy(&word, bitmap + b, 8);
+        for (; word != 0; word &= word - 1) out[at++] = uint16_t(8 * b + size_t(__builtin_ctzll(word)));
     }
-    const size_t indices = received_ >= index_end ? nonzeros : (received_ - ranges_end) / 2;
-    const uint16_t* index = images_.index.data();
-    for (; images_checked_ < count && start[images_checked_ + 1] <= indices; ++images_checked_) {
-        const uint32_t from = start[images_checked_], to = start[images_checked_ + 1];
-        bool ok = true;
-        for (uint32_t k = from; k < to; ++k)
-            ok &= index[k] < pixels && (k == from || index[k] > index[k - 1]);
-        if (!ok)
-            throw Error(name_ + ": image " + std::to_string(images_checked_) +
-                        " (counting from 0) has pixels out of order or out of range" + damaged);
-    }
-    const size_t values = received_ <= index_end ? 0 : std::min(received_ - index_end, nonzeros);
+    for (; b < stride_; ++b)
+        for (unsigned byte = bitmap[b]; byte != 0; byte &= byte - 1)
+            out[at++] = uint16_t(8 * b + size_t(__builtin_ctz(byte)));
+    images_.start.push_back(uint32_t(at));
+}
+
+// A stored value of 0 is an unlit pixel the bitmap says is lit.
+void SparseReader::check_values() {
+    const size_t values = images_.value.size();
     const uint8_t* value = images_.value.data();
     const void* unlit = values > values_checked_
                             ? std::memchr(value + values_checked_, 0, values - values_checked_)
                             : nullptr;
     if (unlit) {
+        const uint32_t* start = images_.start.data();
         const size_t k = size_t(static_cast<const uint8_t*>(unlit) - value);
-        const size_t i = size_t(std::upper_bound(start, start + count + 1, uint32_t(k)) - start) - 1;
+        const size_t i = size_t(std::upper_bound(start, start + count_ + 1, uint32_t(k)) - start) - 1;
         throw Error(name_ + ": image " + std::to_string(i) + " (counting from 0) has an unlit pixel stored" +
-                    damaged);
+                    "; the copy is damaged");
     }
     values_checked_ = values;
 }

@@ -79,22 +79,23 @@ void reseal(Bytes& b) {
 TEST_CASE("the sparse form reads back as the same images, in any chunking, and its size is as documented") {
     const Images images = idx_images_read(50, 28, 28, 3);
     const Bytes file = bpl::encode_sparse(images);
-    CHECK(file.size() == 24 + 4 * 51 + 3 * images.nonzeros() + 8);
+    CHECK(file.size() == 24 + 50 * 98 + images.nonzeros() + 8);  // 784 pixels: 98 bytes of bitmap
     CHECK(std::memcmp(file.data(), "BPLS", 4) == 0);
     for (size_t chunk : {size_t(1), size_t(5), size_t(24), size_t(4096), file.size()}) {
         CAPTURE(chunk);
         CHECK(same(read_sparse(file, chunk), images));
     }
-    // The parts a caller writes from memory (the page) are the file's bytes.
+    // The parts a caller writes (the page) are the file's bytes.
     Bytes parts = bpl::sparse_header(images);
-    const auto append = [&](const void* p, size_t n) {
-        parts.insert(parts.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + n);
-    };
-    append(images.start.data(), 4 * images.start.size());
-    append(images.index.data(), 2 * images.index.size());
-    append(images.value.data(), images.value.size());
+    const Bytes bitmaps = bpl::sparse_bitmaps(images);
+    parts.insert(parts.end(), bitmaps.begin(), bitmaps.end());
+    parts.insert(parts.end(), images.value.begin(), images.value.end());
     bpl::bytes::put_u64(parts, bpl::sparse_checksum(images));
     CHECK(parts == file);
+    // Image 0's bitmap: its first lit pixel's bit is set, the pixel before it unlit.
+    const uint16_t first = images.index[0];
+    CHECK((file[24 + first / 8] >> (first % 8) & 1) == 1);
+    if (first > 0) CHECK((file[24 + (first - 1) / 8] >> ((first - 1) % 8) & 1) == 0);
 }
 
 TEST_CASE("blank and full images, a 1 x 1 image and the largest, 256 x 256, survive the round trip") {
@@ -140,14 +141,14 @@ TEST_CASE("a damaged sparse file is refused, naming what is wrong") {
     const Images images = idx_images_read(30, 28, 28, 5);
     const Bytes good = bpl::encode_sparse(images);
     REQUIRE(refusal(good).empty());
-    const size_t index_at = 24 + 4 * 31, value_at = index_at + 2 * images.nonzeros();
+    const size_t bitmap_at = 24, value_at = bitmap_at + 30 * 98;
 
     Bytes b = good;
     b[0] = 'X';
     CHECK(refusal(b).find("does not start with BPLS") != std::string::npos);
     b = good;
-    put_le32(b, 4, 2);
-    CHECK(refusal(b).find("version 2, this build reads version 1") != std::string::npos);
+    put_le32(b, 4, 1);  // an older build's copy
+    CHECK(refusal(b).find("version 1, this build reads version 2") != std::string::npos);
     b = good;
     put_le32(b, 8, 0);
     CHECK(refusal(b).find("announces 0 images") != std::string::npos);
@@ -160,7 +161,7 @@ TEST_CASE("a damaged sparse file is refused, naming what is wrong") {
     CHECK(refusal(b).find("lit pixels in 30 images") != std::string::npos);
 
     // Cut short anywhere, or one byte too many.
-    for (size_t keep : {size_t(3), size_t(23), size_t(24), index_at + 1, good.size() - 1}) {
+    for (size_t keep : {size_t(3), size_t(23), size_t(24), bitmap_at + 99, value_at + 1, good.size() - 1}) {
         CAPTURE(keep);
         CHECK(refusal(Bytes(good.begin(), good.begin() + keep)).find("truncated") != std::string::npos);
     }
@@ -177,8 +178,9 @@ TEST_CASE("a damaged sparse file is refused, naming what is wrong") {
         bpl::SparseReader r("img");
         const size_t before = heap_in_use();
         r.feed(b.data(), b.size());
-        CHECK(heap_in_use() - before < 100'000);  // not the 220 MB announced
-        CHECK_THROWS_WITH_AS(r.finish(), doctest::Contains("truncated: 1000 bytes of 220000036"), bpl::Error);
+        CHECK(heap_in_use() - before < 100'000);  // not the 1 GB announced
+        CHECK_THROWS_WITH_AS(r.finish(), doctest::Contains("truncated: 1000 bytes of 1040000032"),
+                             bpl::Error);
         Images taken;
         CHECK_THROWS_AS(taken = r.take_images(), bpl::Error);
     }
@@ -193,12 +195,17 @@ TEST_CASE("a damaged sparse file is refused, naming what is wrong") {
 
     // Written by a program with a bug, the checksum right: each is still refused.
     const uint32_t first_end = images.start[1];
-    REQUIRE(first_end >= 2);
-    b = good;  // two pixels of image 0 swapped: out of order
-    std::swap(b[index_at], b[index_at + 2]);
-    std::swap(b[index_at + 1], b[index_at + 3]);
+    uint16_t unlit = 0;  // image 0's first unlit pixel
+    while (unlit < first_end && images.index[unlit] == unlit) ++unlit;
+    REQUIRE(unlit < 784);
+    b = good;  // one lit pixel more than the header's count
+    b[bitmap_at + unlit / 8] |= uint8_t(1u << (unlit % 8));
     reseal(b);
-    CHECK(refusal(b).find("image 0 (counting from 0) has pixels out of order or out of range") !=
+    CHECK(refusal(b).find("image 29 (counting from 0) takes the lit pixels past") != std::string::npos);
+    b = good;  // one lit pixel fewer
+    b[bitmap_at + images.index[0] / 8] &= uint8_t(~(1u << (images.index[0] % 8)));
+    reseal(b);
+    CHECK(refusal(b).find("the images have " + std::to_string(images.nonzeros() - 1) + " lit pixels") !=
           std::string::npos);
     b = good;  // an unlit pixel stored
     b[value_at + first_end] = 0;
@@ -211,20 +218,16 @@ TEST_CASE("a damaged sparse file is refused, naming what is wrong") {
         CHECK_THROWS_WITH_AS(r.feed(b.data(), b.size()), doctest::Contains("unlit pixel"), bpl::Error);
         CHECK_THROWS_WITH_AS(r.finish(), doctest::Contains("finish() after an error"), bpl::Error);
     }
-    b = good;                                  // an index past the image
-    b[index_at + 2 * (first_end - 1)] = 0x10;  // 784 = 0x0310 as the last pixel of image 0
-    b[index_at + 2 * (first_end - 1) + 1] = 0x03;
+    // Images of 5 x 7 pixels: 35 bits in 5 bytes, and a bit past the last pixel lit.
+    const Images small = idx_images_read(4, 5, 7, 2);
+    const Bytes small_file = bpl::encode_sparse(small);
+    REQUIRE(small_file.size() == 24 + 4 * 5 + small.nonzeros() + 8);
+    REQUIRE(refusal(small_file).empty());
+    b = small_file;
+    b[24 + 2 * 5 + 4] |= 0x80;  // image 2's bit 39
     reseal(b);
-    CHECK(refusal(b).find("image 0 (counting from 0) has pixels out of order or out of range") !=
+    CHECK(refusal(b).find("image 2 (counting from 0) has lit pixels past its last pixel") !=
           std::string::npos);
-    b = good;  // the ranges: image 3 ends before it starts
-    put_le32(b, 24 + 4 * 4, images.start[3] - 1);
-    reseal(b);
-    CHECK(refusal(b).find("image 3 (counting from 0) has a pixel range of -") != std::string::npos);
-    b = good;  // the last range short of the lit pixels
-    put_le32(b, 24 + 4 * 30, images.start[30] - 1);
-    reseal(b);
-    CHECK(refusal(b).find("do not cover the lit pixels") != std::string::npos);
 }
 
 TEST_CASE(

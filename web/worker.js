@@ -15,7 +15,7 @@ const SURFACE_SIZE = 41;           // points a side of a truth table's decision 
 const SMALL_EPOCHS_PER_CHUNK = 8;
 const SMALL_CHUNK_MS = 16;
 // The compact copy of the MNIST images (download.js storeCompact) is written this long after the
-// data is ready: copying 32 MB out of the core would delay the first mini-batch.
+// data is ready: copying 17 MB out of the core would delay the first mini-batch.
 const COMPACT_DELAY_MS = 2000;
 // The saturation view's histogram: z of N(0,1) first layers spreads to +-30 and beyond.
 const SATURATION = { bins: 240, lo: -30, hi: 30, samples: 1000 };
@@ -221,7 +221,7 @@ async function load(dataUrl, stallSeconds) {
   post(P.FromWorker.DATA_READY, { train: data.trainCount(), test: data.testCount(), dataUrl, stored });
   // The images this browser kept inflated are kept in the core's form too, for the next visits
   // (also after a damaged compact copy was read again from the inflated one): once training is
-  // under way, so the first mini-batch does not wait for the 32 MB copy.
+  // under way, so the first mini-batch does not wait for the 17 MB copy.
   if (from.includes('inflated')) {
     setTimeout(() => {
       if (data === fresh) D.storeCompact(fresh, dataUrl, from).catch(() => {});

@@ -423,12 +423,12 @@ test('a later visit reads the checked data from the data cache itself; a damaged
 });
 
 test('storeCompact keeps a compact copy only where it is smaller than the IDX file, and a full storage is not an error', async () => {
-  // MnistData.sparseParts's shape: a 24-byte header, the three arrays, the checksum, and the IDX
-  // file's size; 3 bytes a lit pixel against 1 byte a pixel of IDX.
-  const parts = (count, pixels, nonzeros) => ({ header: new Uint8Array(24), start: new Uint32Array(count + 1),
-    index: new Uint16Array(nonzeros), value: new Uint8Array(nonzeros), checksum: new Uint8Array(8),
-    idxBytes: 16 + count * pixels });
-  const data = { sparseParts: i => (i === 0 ? parts(100, 784, 150 * 100) : parts(10, 784, 400 * 10)) };
+  // MnistData.sparseParts's shape: a 24-byte header, a bitmap of a bit a pixel, a byte a lit
+  // pixel, the checksum, and the IDX file's size: 1 byte a pixel.
+  const parts = (count, pixels, nonzeros) => ({ header: new Uint8Array(24),
+    bitmaps: new Uint8Array(count * Math.ceil(pixels / 8)), value: new Uint8Array(nonzeros),
+    checksum: new Uint8Array(8), idxBytes: 16 + count * pixels });
+  const data = { sparseParts: i => (i === 0 ? parts(100, 784, 150 * 100) : parts(10, 784, 700 * 10)) };
   const dataUrl = 'http://localhost:1/lab/data/mnist/';   // the worker's LOAD always has it absolute
   const from = ['inflated', 'inflated', 'inflated', 'inflated'];   // the labels are never compacted
   const put = [];
@@ -436,9 +436,9 @@ test('storeCompact keeps a compact copy only where it is smaller than the IDX fi
   try {
     globalThis.caches = { open: async () => ({ put: async (key, response) => put.push([key, (await response.arrayBuffer()).byteLength]) }) };
     assert.equal(await storeCompact(data, dataUrl, from), 1);
-    // MNIST-like (150 of 784 lit) is kept; Fashion-like (400 of 784) would be larger than its IDX.
+    // MNIST-like (150 of 784 lit) is kept; 700 of 784 lit would be larger than the IDX file.
     assert.deepEqual(put, [[`http://localhost:1/lab/data/mnist/train-images-idx3-ubyte${COMPACT_SUFFIX}`,
-      24 + 4 * 101 + 3 * 15000 + 8]]);
+      24 + 100 * 98 + 15000 + 8]]);
     assert.equal(await storeCompact(data, dataUrl, ['', 'inflated', 'compact', '']), 0, 'only files read inflated');
     globalThis.caches = { open: async () => ({ put: async () => { throw new DOMException('full', 'QuotaExceededError'); } }) };
     assert.equal(await storeCompact(data, dataUrl, from), 0);
@@ -455,7 +455,7 @@ const dataEntries = page => page.evaluate(async () => {
     bytes: (await (await data.match(r)).arrayBuffer()).byteLength })));
 });
 
-test('the images are kept in the core\'s compact form too: a later visit reads 32 MB instead of 55, trains the same; a damaged compact copy is replaced by the inflated one, silently', { timeout: 3 * LONG }, async () => {
+test('the images are kept in the core\'s compact form too: a later visit reads 17 MB instead of 55, trains the same; a damaged compact copy is replaced by the inflated one, silently', { timeout: 3 * LONG }, async () => {
   const root = tempDir();
   fs.symlinkSync(SITE, path.join(root, 'lab'), 'dir');
   const site = await serve(root);
@@ -490,7 +490,7 @@ test('the images are kept in the core\'s compact form too: a later visit reads 3
   const size = file => entries.find(e => e.file === file).bytes;
   const compactTotal = size(`train-images-idx3-ubyte${COMPACT_SUFFIX}`) + size(`t10k-images-idx3-ubyte${COMPACT_SUFFIX}`) +
     size('train-labels-idx1-ubyte.gz') + size('t10k-labels-idx1-ubyte.gz');
-  assert.ok(compactTotal < 33e6, `the compact data: ${compactTotal} bytes`);
+  assert.ok(compactTotal < 18e6, `the compact data: ${compactTotal} bytes`);
 
   // The third reads the compact copies (what the downloads line counts is their size) and trains
   // to the very same accuracy.
