@@ -79,7 +79,10 @@ test('[784,100,10] seed 1: N(0,1) weights saturate far more hidden neurons than 
   await waitForState(page, 'ready', LONG);
 
   await byTestId(page, 'saturation-gaussian').click();
-  await currentColumn(page, '[data-init="gaussian"][data-epoch="0"]').waitFor({ timeout: LONG });
+  // The [784,100,10]'s column: until its network is built, the page's first network ([784,30,10],
+  // N(0,1) too) is still the current one, not stale.
+  await currentColumn(page, '[data-init="gaussian"][data-epoch="0"]').filter({ hasText: '[784,100,10]' })
+    .waitFor({ timeout: LONG });
   assert.match(page.url(), /sizes=784,100,10&.*init=gaussian&.*seed=1(&|$)/);
   assert.equal(await byTestId(page, 'saturation-gaussian').getAttribute('aria-pressed'), 'true');
   const gaussian = await saturatedShares(page);
