@@ -2,7 +2,7 @@
 // autosave record and the time (no DOM), so Node can test them. Not the policy (index.js).
 import { count } from '../status.js';
 
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+let relative = null;   // made at the first use: the page makes no Intl object at start-up (status.js count)
 const UNITS = [['day', 86400], ['hour', 3600], ['minute', 60]];
 
 /**
@@ -12,7 +12,9 @@ const UNITS = [['day', 86400], ['hour', 3600], ['minute', 60]];
 export function ago(then, now) {
   const seconds = Math.max(0, (now - then) / 1000);
   for (const [unit, size] of UNITS) {
-    if (seconds >= size) return RELATIVE.format(-Math.floor(seconds / size), unit);
+    if (seconds < size) continue;
+    relative = relative || new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+    return relative.format(-Math.floor(seconds / size), unit);
   }
   return 'just now';
 }
