@@ -14,6 +14,7 @@ import { OutputBars } from './views/outputs.js';
 import { renderStatus, bestEpoch, accuracy } from './views/status.js';
 import { drawTiles, LayerHeatmaps } from './views/weights.js';
 import { setText, setHidden } from './views/dom.js';
+import { loadUPlot } from './views/uplot.js';
 import * as inspector from './views/inspector/index.js';
 import * as smallNetworks from './views/small/index.js';
 import * as saturation from './views/saturation/index.js';
@@ -181,6 +182,27 @@ const app = {
     if (!state.run && state.crash) crashDecided();
   },
 };
+
+// The charts' library (uplot.js) is imported once the start-up's work is done: when training is
+// under way (the first PROGRESS), or when the first network is built and nothing starts it, or at
+// the latest CHARTS_LATE_MS after this script ran (no data, an error). Until then each chart
+// shows its line. Once it is in, each chart is built in a task of its own, then all are drawn:
+// built in a frame with their first data, the two were one task of 50-90 ms at 4x throttling.
+const CHARTS_LATE_MS = 1500;
+let chartsAsked = false;
+function loadCharts() {
+  if (chartsAsked) return;
+  chartsAsked = true;
+  const redraw = () => invalidate('accuracy', 'cost', 'saturation', 'saturation-curves');
+  const build = ([chart, ...rest]) => {
+    if (!chart) return redraw();
+    chart.built();
+    setTimeout(build, 0, rest);
+  };
+  loadUPlot().then(() => setTimeout(build, 0, [accuracyChart, costChart]), redraw);   // a failure: the charts say so
+}
+setTimeout(loadCharts, CHARTS_LATE_MS);
+const whenIdle = window.requestIdleCallback || (fn => setTimeout(fn, 50));   // (not in every browser)
 
 const accuracyChart = new AccuracyChart($('accuracy-chart'));
 const costChart = new CostChart($('cost-chart'));
@@ -427,6 +449,7 @@ const handlers = {
   [FromWorker.CONFIGURED]({ config, layout, params, batchesPerEpoch, epoch, batch, resumed }) {
     state.configuring = Math.max(0, state.configuring - 1);
     if (state.configuring) return;   // already replaced by a newer CONFIGURE
+    let starting = state.startSent;  // this CONFIGURE said start, or a START follows
     state.startSent = false;         // this one's start, if it said so, is under way
     const record = resumed ? state.resumeRecord : null, model = state.loadingModel;
     state.resumeRecord = state.loadingModel = null;
@@ -451,7 +474,9 @@ const handlers = {
       state.autostarted = true;
       state.startWhenReady = false;
       if (trainable(config)) send(ToWorker.START);   // a step network says why it cannot
+      starting = starting || trainable(config);
     }
+    if (!starting) whenIdle(loadCharts, { timeout: 300 });
   },
   [FromWorker.PROGRESS](p) {
     if (state.configuring || !state.run) return;
@@ -459,6 +484,7 @@ const handlers = {
       state.paramsVersion++;
     }
     state.progress = p;
+    loadCharts();   // training is under way (the first PROGRESS: the worker has made Intl's first object)
     if (addCost(p)) invalidate('cost');
     if (p.params) {
       state.params = p.params;

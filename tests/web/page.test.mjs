@@ -322,3 +322,21 @@ test('no main-thread task over 50 ms while training', { timeout: 2 * LONG }, asy
   checkNoErrors(errors);
   await context.close();
 });
+
+test('without its charts library the page still trains, and the charts say why', { timeout: 2 * LONG }, async () => {
+  const { context, page, errors } = await openPage(env.browser, c => c.route('**/uPlot.esm.js', r => r.abort()));
+  await page.goto(env.site.url + '#epochs=1');
+  await ready(page);
+  await byTestId(page, 'start').click();
+  await waitForValue(page, 'epoch', 1, LONG);
+  assert.ok(await numberValue(page, 'test-accuracy') > 0.8, 'trained and evaluated without charts');
+  for (const id of ['accuracy-chart', 'cost-chart']) {
+    assert.equal(await page.locator(`#${id}`).getAttribute('data-empty'),
+      'The charts could not be loaded: reload the page.', id);
+    assert.equal(await page.locator(`#${id} .uplot`).count(), 0, id);
+  }
+  await screenshot(page, 'charts-missing.png');
+  // The aborted request is the browser's console error; nothing else may be.
+  checkNoErrors(errors.filter(e => !/Failed to load resource/.test(e)));
+  await context.close();
+});

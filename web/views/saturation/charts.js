@@ -1,7 +1,7 @@
 // The saturation view's two kinds of uPlot chart: one activation function with its derivative
 // (the lecture's plots), and one hidden layer's histogram of z drawn over f(z) and f'(z) with the
 // saturated band (f'(z) < 0.01) shaded. Both take the worker's arrays as they come; no math here.
-import uPlot from '../../vendor/uPlot.esm.js';
+import { uPlot } from '../uplot.js';   // built only once it is in (index.js)
 
 export const SATURATED_BELOW = 0.01;   // f'(z) under this: the core's definition of saturated
 const FONT = '11px system-ui, sans-serif';
@@ -17,7 +17,7 @@ const axis = (label, extra = {}) => ({
 // A plot that follows its container's width (an observer, not a poll); destroy() lets both go.
 function responsive(container, height, opts, data) {
   const width = () => Math.max(160, container.clientWidth);
-  const plot = new uPlot({ width: width(), height, ...opts }, data, container);
+  const plot = new (uPlot())({ width: width(), height, ...opts }, data, container);
   const observer = new ResizeObserver(() => {
     if (width() !== plot.width) plot.setSize({ width: width(), height });
   });
@@ -91,7 +91,7 @@ export class HistogramChart {
       series: [
         { label: 'z', value: num(2) },
         { label: 'share', scale: 'share', stroke: BAR_COLOUR, fill: 'rgba(31, 95, 168, 0.5)', width: 0,
-          paths: uPlot.paths.bars({ size: [1, Infinity, 1], align: 0 }), points: { show: false },
+          paths: uPlot().paths.bars({ size: [1, Infinity, 1], align: 0 }), points: { show: false },
           value: (u, v) => (v == null ? '–' : `${v.toFixed(2)}%`) },
         { label: 'f', scale: 'f', stroke: F_COLOUR, width: 1.75, points: { show: false }, spanGaps: true,
           value: num(3) },

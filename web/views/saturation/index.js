@@ -10,6 +10,7 @@ import { PRESETS, sameConfig, isTruthTable } from '../../config.js';
 import { el, setText } from '../dom.js';
 import { percent, count } from '../status.js';
 import { CurveChart, HistogramChart } from './charts.js';
+import { uPlot, uPlotFailure } from '../uplot.js';
 
 // The lecture's plots: z over [-6, 6] in steps of 0.05.
 const LECTURE_CURVES = { lo: -6, hi: 6, n: 241 };
@@ -252,7 +253,7 @@ export function mount(app) {
   app.onRender('saturation-curves', () => {
     if (!visible) return;
     const box = $('saturation-curves');
-    if (!curveCharts && view.lectureCurves) {
+    if (!curveCharts && view.lectureCurves && uPlot()) {   // (main.js loads uPlot after start-up)
       box.replaceChildren();
       curveCharts = ACTIVATIONS.map(({ name, title }) => {
         const plot = el('div', { className: 'saturation-curve-plot' });
@@ -292,6 +293,10 @@ export function mount(app) {
       : `the first ${count(s.samples)} training images`;
     setText(meta, `z of every neuron, hidden and output, for ${sample}, ${current.moment.text}; ` +
       'refreshed after each epoch.');
+    if (!uPlot()) {   // drawn once main.js has loaded it (it redraws the panel then)
+      if (uPlotFailure()) setText(meta, uPlotFailure());
+      return;
+    }
     if (!columns.current) columns.current = new NetworkColumn(networks, { current: true });
     columns.current.root.classList.remove('stale');
     columns.current.draw(current, curvesAt);
