@@ -51,7 +51,8 @@ Usage: ./build.sh COMMAND [options]
   train -- [options]  build the native trainer if needed and train on MNIST
                       (e.g. ./build.sh train -- --sizes 784,30,10 --epochs 30 --eta 3.0)
   bench               build, then print benchmark JSON lines (native, wasm plain and relaxed,
-                      then the page in headless Chromium: start-up, epochs, long tasks, pause)
+                      then the page in headless Chromium: start-up, epochs, long tasks, pause,
+                      a whole run, main-thread CPU time)
   serve [--port N] [--host ADDR]
                       build, then serve build/web/ (default http://localhost:8000/)
   clean [--all]       remove build/ (with --all also the fetched data in data/)

@@ -16,9 +16,13 @@
 //                on a page at rest (Start 1.5 s after the page is ready), from its start to a
 //                second after its end: the longest main-thread task and those of 50 ms or more (a
 //                run's first frames and its end draw the most)
+//   cpu          the main thread's tasks by CPU time (Chromium's trace of the page's renderer; CPU
+//                throttling and a busy second core stretch wall-clock times, not these), 1x, warm
+//                cache, BENCH_RUNS visits: the longest before the autostarted run is under way and
+//                the longest in the 2.5 s after (when the charts are built and first drawn)
 // With BENCH_VERBOSE=1 the long animation frames behind the long tasks go to stderr: what their
 // scripts were (the profile's first look). A benchmark, not a test: it asserts nothing.
-// Usage: node tests/web/bench.mjs [first-batch|epochs|tasks|pause|run ...]   (default: all five)
+// Usage: node tests/web/bench.mjs [first-batch|epochs|tasks|pause|run|cpu ...]   (default: all six)
 /* global __bench -- the init script's log, read by functions run in the page */
 import { launchBrowser, startSite, VIEWPORT } from './browser.mjs';
 
@@ -28,7 +32,7 @@ const WINDOW = Math.max(1000, Number(process.env.BENCH_WINDOW || 8000));
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const RUN_EPOCHS = Math.max(1, Number(process.env.BENCH_RUN_EPOCHS || 8));
 const sections = process.argv.slice(2).length ? process.argv.slice(2)
-  : ['first-batch', 'epochs', 'tasks', 'pause', 'run'];
+  : ['first-batch', 'epochs', 'tasks', 'pause', 'run', 'cpu'];
 
 const median = xs => {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,6 +65,10 @@ function instrument() {
         const d = e.data || {};
         log.messages.push({ type: d.type, t: performance.now(), epoch: d.epoch, batch: d.batch,
           seconds: d.seconds, evalSeconds: d.evalSeconds, running: d.running, done: d.done });
+        if (d.running && !log.ran) {   // in a trace (section cpu): the page's renderer, and when
+          log.ran = true;
+          console.timeStamp('bench: running');
+        }
       });
     }
   };
@@ -99,10 +107,9 @@ function showFrames(label, frames) {
   }
 }
 
-async function firstBatch() {
-  const hash = '#sizes=784,30,10&epochs=1&autostart=1';
-  // Two visits first: the first fills the HTTP cache, installs the service worker and has it keep
-  // the data; the second reads that copy and keeps the images in the core's compact form too.
+// Two visits: the first fills the HTTP cache, installs the service worker and has it keep the
+// data; the second reads that copy and keeps the images in the core's compact form too.
+async function warmUp(hash) {
   const warm = await open(hash);
   await warm.waitForFunction(async () => {
     const name = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
@@ -114,8 +121,13 @@ async function firstBatch() {
     const name = (await caches.keys()).find(n => n.startsWith('backprop-lab-data '));
     return (await (await caches.open(name)).keys()).filter(r => r.url.endsWith('.bpls')).length >= 2;
   }, null, { timeout: 20000, polling: 200 }).then(() => true, () => false);
-  if (!compact) console.error('bench: first-batch: no compact copy of the images was kept (an older build?)');
+  if (!compact) console.error('bench: no compact copy of the images was kept (an older build?)');
   await again.close();
+}
+
+async function firstBatch() {
+  const hash = '#sizes=784,30,10&epochs=1&autostart=1';
+  await warmUp(hash);
   const running = [], progress = [], startup = [], steps = {};
   for (let i = 0; i < RUNS; i++) {
     const page = await open(hash);
@@ -237,10 +249,40 @@ async function pause() {
   await page.close();
 }
 
-const run = { 'first-batch': firstBatch, epochs, tasks, pause, run: wholeRun };
+// The page's main-thread tasks by CPU time, from Chromium's trace of its renderer (which neither
+// CPU throttling nor a second core shared with the worker stretches, as they do wall-clock
+// times): the longest before training is under way (the scripts' evaluation, the first drawing)
+// and the longest in the CPU_WINDOW ms after, when the charts are built and first drawn.
+const CPU_WINDOW = 2500;
+async function cpu() {
+  const hash = '#sizes=784,30,10&epochs=100&autostart=1';
+  await warmUp(hash);
+  const before = [], after = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await context.newPage();
+    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+    await page.goto(site.url + hash);
+    await page.waitForFunction(() => __bench.ran, null, { timeout: 120000, polling: 50 });
+    await page.waitForTimeout(CPU_WINDOW);
+    const events = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
+    await page.close();
+    const mark = events.find(e => e.name === 'TimeStamp' && e.args.data && e.args.data.message === 'bench: running');
+    const main = events.find(e => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain'
+      && mark && e.pid === mark.pid);
+    if (!main) throw new Error('cpu: the trace has no main thread of the page\'s renderer');
+    const tasks = events.filter(e => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && e.pid === main.pid && e.tid === main.tid)
+      .map(e => ({ t: e.ts, cpu: (e.tdur ?? e.dur) / 1000 }));
+    before.push(Math.max(0, ...tasks.filter(x => x.t < mark.ts).map(x => x.cpu)));
+    after.push(Math.max(0, ...tasks.filter(x => x.t >= mark.ts && x.t < mark.ts + CPU_WINDOW * 1000).map(x => x.cpu)));
+  }
+  emit({ measure: 'cpu', sizes: [784, 30, 10], throttle: 1, window_ms: CPU_WINDOW,
+    longest_startup_task_cpu_ms: stats(before), longest_task_cpu_ms_after_start: stats(after) });
+}
+
+const run = { 'first-batch': firstBatch, epochs, tasks, pause, run: wholeRun, cpu };
 try {
   for (const s of sections) {
-    if (!run[s]) throw new Error(`unknown section ${s}: first-batch, epochs, tasks, pause or run`);
+    if (!run[s]) throw new Error(`unknown section ${s}: first-batch, epochs, tasks, pause, run or cpu`);
     await run[s]();
   }
 } finally {
