@@ -16,12 +16,14 @@ test('count writes a number as Intl.NumberFormat(\'en\') does', t => check(t,
     fc.integer({ min: -1e7, max: 1e7 }),                        // the page's counts and their neighbours
     fc.maxSafeInteger(),
     fc.double({ min: -1e15, max: 1e15 }),                      // rounded first, fractions and all
+    fc.double({ min: 2 ** 52, max: 1e25 }),                    // past 2^53 and toFixed's 1e21
+    fc.double({ noNaN: true }),                                 // anything else
     fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5, -0.5, 999.5, 1e15)),
   n => {
     assert.equal(count(n), intl(n), `count(${n})`);
   })));
 
 test('count: a few as the page shows them', () => {
-  assert.deepEqual([0, 7, 999, 1000, 50000, 60000, 1234567, -0.4, -1500].map(count),
-    ['0', '7', '999', '1,000', '50,000', '60,000', '1,234,567', '0', '-1,500']);
+  assert.deepEqual([0, 7, 999, 1000, 50000, 60000, 1234567, -0.4, -1500, 1.5e21].map(count),
+    ['0', '7', '999', '1,000', '50,000', '60,000', '1,234,567', '0', '-1,500', '1,500,000,000,000,000,000,000']);
 });

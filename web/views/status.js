@@ -18,8 +18,18 @@ export const percent = v => `${(100 * v).toFixed(2)}%`;
 export function count(n) {
   const r = Math.round(n);
   if (!Number.isFinite(r)) return Number.isNaN(r) ? 'NaN' : `${r < 0 ? '-' : ''}∞`;
-  const digits = Math.abs(r).toFixed(0).replace(/\B(?=(\d{3})+$)/g, ',');
+  const digits = wholeDigits(Math.abs(r)).replace(/\B(?=(\d{3})+$)/g, ',');
   return r < 0 ? `-${digits}` : digits;
+}
+
+// A whole number's digits as Intl writes them: past 2^53 the shortest digits that read back as
+// the number, then zeros (2^70 -> 1180591620717411300000, where toFixed writes its exact binary
+// value, and from 1e21 an exponent).
+function wholeDigits(r) {
+  if (r <= Number.MAX_SAFE_INTEGER) return r.toFixed(0);
+  const [mantissa, exponent] = r.toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  return digits + '0'.repeat(Number(exponent) + 1 - digits.length);
 }
 
 // An EPOCH result's test accuracy, as a fraction.
