@@ -335,6 +335,10 @@ test('without its charts library the page still trains, and the charts say why',
       'The charts could not be loaded: reload the page.', id);
     assert.equal(await page.locator(`#${id} .uplot`).count(), 0, id);
   }
+  // The saturation panel's charts say so too, once it is on screen.
+  await page.locator('#saturation-panel').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('[data-testid="activation-curves"]').textContent
+    .includes('The charts could not be loaded'), null, { timeout: LONG });
   await screenshot(page, 'charts-missing.png');
   // The aborted request is the browser's console error; nothing else may be.
   checkNoErrors(errors.filter(e => !/Failed to load resource/.test(e)));

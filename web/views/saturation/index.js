@@ -263,7 +263,10 @@ export function mount(app) {
         return { name, figure, chart: new CurveChart(plot) };
       });
     }
-    if (!curveCharts) return;
+    if (!curveCharts) {
+      if (uPlotFailure()) setText(box, uPlotFailure());   // else drawn once uPlot is in
+      return;
+    }
     const uses = inUse();
     for (const { name, figure, chart } of curveCharts) {
       const curve = view.lectureCurves.curves[name];
