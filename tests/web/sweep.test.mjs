@@ -159,8 +159,10 @@ test('the eta sweep trains two configs at a time in two workers and queues the r
   await context.close();
 });
 
-// Mini-batches of 1: an epoch long enough (50,000 steps) for the Pause to land inside it.
-const SLOW_BASE = BASE.replace('batch=10', 'batch=1');
+// Mini-batches of 1 and two epochs: long enough (100,000 steps) for the Pause to land inside the
+// first run even when the second's worker is slow to load its data (a fresh clone's run saw the
+// first finish its single epoch of 50,000 before the second trained).
+const SLOW_BASE = BASE.replace('batch=10', 'batch=1').replace('epochs=1', 'epochs=2');
 
 test('pausing a sweep ends its workers; Resume continues each run mid-epoch, exactly', async () => {
   const { context, page, errors } = await open(SLOW_BASE);
@@ -176,25 +178,30 @@ test('pausing a sweep ends its workers; Resume continues each run mid-epoch, exa
   await waitFor(page, () => document.querySelector('#sweep-table').dataset.state === 'paused');
   const paused = await rows(page);
   assert.deepEqual(paused.map(r => r.state), ['paused', 'paused']);
-  assert.ok(paused[0].batch > 1000 && paused[0].epochs === 0, JSON.stringify(paused[0]));
+  assert.ok(paused[0].batch > 1000 && paused[0].epochs < 2, JSON.stringify(paused[0]));
 
-  // From Resume on, the smallest mini-batch the first run shows: a run started afresh shows 0.
-  await page.evaluate(() => {
-    window.__minBatch = Infinity;
+  // From Resume on, the fewest epochs done and the smallest mini-batch in the epoch it was paused
+  // in that the first run shows: a run started afresh shows 0 and 0.
+  await page.evaluate(epochs => {
+    window.__minBatch = window.__minEpochs = Infinity;
     const watch = () => {
       const tr = document.querySelector('[data-testid="sweep-row"][data-key="hidden-0"]');
-      if (tr.dataset.state === 'training') window.__minBatch = Math.min(window.__minBatch, Number(tr.dataset.batch));
+      if (tr.dataset.state === 'training') window.__minEpochs = Math.min(window.__minEpochs, Number(tr.dataset.epochs));
+      if (tr.dataset.state === 'training' && Number(tr.dataset.epochs) === epochs) {
+        window.__minBatch = Math.min(window.__minBatch, Number(tr.dataset.batch));
+      }
       if (tr.dataset.state !== 'done') requestAnimationFrame(watch);
     };
     requestAnimationFrame(watch);
-  });
+  }, paused[0].epochs);
   await byTestId(page, 'sweep-resume').click();
   await waitAllRows(page, 'done');
   await waitLive(page, 1);
-  const minBatch = await page.evaluate(() => window.__minBatch);
-  assert.ok(minBatch >= paused[0].batch, `resumed at mini-batch ${minBatch}, paused at ${paused[0].batch}`);
+  const { minBatch, minEpochs } = await page.evaluate(() => ({ minBatch: window.__minBatch, minEpochs: window.__minEpochs }));
+  assert.ok(minEpochs >= paused[0].epochs && minBatch >= paused[0].batch,
+    `resumed at epoch ${minEpochs}, mini-batch ${minBatch}; paused at ${paused[0].epochs}, ${paused[0].batch}`);
   const [thirty, hundred] = await rows(page);
-  assert.ok(hundred.best > 0 && hundred.epochs === 1);
+  assert.ok(hundred.best > 0 && hundred.epochs === 2);
 
   // The first run's config is the page's own (SLOW_BASE): the main run, never paused, is the reference.
   await byTestId(page, 'start').click();
