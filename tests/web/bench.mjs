@@ -24,7 +24,7 @@
 // scripts were (the profile's first look). A benchmark, not a test: it asserts nothing.
 // Usage: node tests/web/bench.mjs [first-batch|epochs|tasks|pause|run|cpu ...]   (default: all six)
 /* global __bench -- the init script's log, read by functions run in the page */
-import { launchBrowser, startSite, VIEWPORT } from './browser.mjs';
+import { launchBrowser, startSite, stopMainThreadTrace, TRACE_CATEGORIES, VIEWPORT } from './browser.mjs';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 5));
 const EPOCHS = Math.max(1, Number(process.env.BENCH_EPOCHS || 30));
@@ -260,20 +260,15 @@ async function cpu() {
   const before = [], after = [];
   for (let i = 0; i < RUNS; i++) {
     const page = await context.newPage();
-    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await page.goto(site.url + hash);
     await page.waitForFunction(() => __bench.ran, null, { timeout: 120000, polling: 50 });
     await page.waitForTimeout(CPU_WINDOW);
-    const events = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
+    const tasks = await stopMainThreadTrace(browser, 'bench: running');
     await page.close();
-    const mark = events.find(e => e.name === 'TimeStamp' && e.args.data && e.args.data.message === 'bench: running');
-    const main = events.find(e => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain'
-      && mark && e.pid === mark.pid);
-    if (!main) throw new Error('cpu: the trace has no main thread of the page\'s renderer');
-    const tasks = events.filter(e => e.ph === 'X' && /(^|::)RunTask$/.test(e.name) && e.pid === main.pid && e.tid === main.tid)
-      .map(e => ({ t: e.ts, cpu: (e.tdur ?? e.dur) / 1000 }));
-    before.push(Math.max(0, ...tasks.filter(x => x.t < mark.ts).map(x => x.cpu)));
-    after.push(Math.max(0, ...tasks.filter(x => x.t >= mark.ts && x.t < mark.ts + CPU_WINDOW * 1000).map(x => x.cpu)));
+    if (!tasks.length || Number.isNaN(tasks[0].at)) throw new Error('cpu: the trace has no mark of the page\'s renderer');
+    before.push(Math.max(0, ...tasks.filter(x => x.at < 0).map(x => x.cpu)));
+    after.push(Math.max(0, ...tasks.filter(x => x.at >= 0 && x.at < CPU_WINDOW).map(x => x.cpu)));
   }
   emit({ measure: 'cpu', sizes: [784, 30, 10], throttle: 1, window_ms: CPU_WINDOW,
     longest_startup_task_cpu_ms: stats(before), longest_task_cpu_ms_after_start: stats(after) });

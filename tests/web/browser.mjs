@@ -136,18 +136,25 @@ export async function mainThreadTasks(browser, page, during) {
 // page then marks the trace, so its renderer is told from the browser's own pages' (an omnibox
 // pop-up, about:blank), whose main threads have tasks of 50-80 ms now and then.
 const MARK = 'bpl: traced page';
+export const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline'];   // tasks, and the page's marks
 export async function startMainThreadTrace(browser, page) {
-  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.evaluate(mark => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
     console.timeStamp(mark);
     r();
   }))), MARK);
 }
 
-export async function stopMainThreadTrace(browser) {
+// `mark`: the console.timeStamp the page wrote (startMainThreadTrace's, or the caller's own); each
+// task's `at` is its start in ms from it, NaN where the trace holds no such mark (then the tasks
+// are every renderer's).
+export async function stopMainThreadTrace(browser, mark = MARK) {
   const buffer = await browser.stopTracing();
-  const events = JSON.parse(buffer.toString('utf8')).traceEvents;
-  const mark = events.find(e => e.name === 'TimeStamp' && e.args.data && e.args.data.message === MARK);
+  return mainThreadTasksOf(JSON.parse(buffer.toString('utf8')).traceEvents, mark);
+}
+
+function mainThreadTasksOf(events, message) {
+  const mark = events.find(e => e.name === 'TimeStamp' && e.args.data && e.args.data.message === message);
   const main = new Set(events.filter(e => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain'
     && (!mark || e.pid === mark.pid)).map(e => `${e.pid}:${e.tid}`));
   const seen = new Set(), tasks = [];
@@ -156,7 +163,8 @@ export async function stopMainThreadTrace(browser) {
     const key = `${e.pid}:${e.tid}:${e.ts}`;   // a task can be traced twice, nested
     if (seen.has(key)) continue;
     seen.add(key);
-    tasks.push({ wall: Math.round(e.dur / 1000), cpu: Math.round((e.tdur ?? e.dur) / 1000) });
+    tasks.push({ wall: Math.round(e.dur / 1000), cpu: Math.round((e.tdur ?? e.dur) / 1000),
+      at: mark ? (e.ts - mark.ts) / 1000 : NaN });
   }
   return tasks;
 }

@@ -12,7 +12,7 @@ let loaded = null;
 let loading = null;
 let failure = '';
 
-/** uPlot once imported, else null (then load() it). */
+/** uPlot once imported, else null (then loadUPlot() it). */
 export const uPlot = () => loaded;
 
 /** Why the import failed ('' if it has not). */
